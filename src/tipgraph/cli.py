@@ -1,0 +1,141 @@
+"""The ``tipgraph`` command: parse arguments, call one library function, map errors to exits.
+
+Exit codes: 0 success; 1 the data or query was rejected (validation, inconsistency, malformed
+file, bad query); 2 wrong usage (argparse's own). Messages go to standard error and name the
+problem and the file it is in; no traceback is shown for expected failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import store as stores
+from .build import ValidationError, build, check, is_up_to_date, shorten
+from .export import FORMATS as EXPORT_FORMATS, ExportError, export
+from .loader import DataFileError
+from .project import Project
+from .query import GRAPH_FORMATS, TABLE_FORMATS, QueryError, format_results, run
+from .reason import InconsistencyError
+from .validate import ShapesError
+
+EXPECTED_ERRORS = (DataFileError, ValidationError, InconsistencyError, QueryError, ExportError, ShapesError, stores.NoBuildError)
+
+
+def _project(args) -> Project:
+    return Project().with_(data=getattr(args, "data", None), build=getattr(args, "build_dir", None))
+
+
+def cmd_build(args) -> int:
+    project = _project(args)
+    if args.if_needed and is_up_to_date(project):
+        print(f"tipgraph: the build in {project.build} is up to date", file=sys.stderr)
+        return 0
+    start = time.perf_counter()
+    result = build(project)
+    elapsed = time.perf_counter() - start
+    print(f"Built {result.release} in {elapsed:.1f} s "
+          f"({', '.join(f'{k} {v} s' for k, v in result.timings.items())})")
+    print("Triples per graph:")
+    for name, count in result.triples.items():
+        print(f"  {name:<16} {count:>7}")
+    print("Instances per class (asserted + inferred):")
+    for name, count in result.instances.items():
+        print(f"  {name:<40} {count:>5}")
+    for warning in result.warnings:
+        print(warning)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    checked = check(_project(args), [Path(f) for f in args.files])
+    report = checked.report
+    for result in report.results:
+        print(checked.describe(result), file=sys.stderr if result.is_violation else sys.stdout)
+    verdict = "conforms" if report.conforms else f"does not conform: {len(report.violations)} violation(s)"
+    print(f"{', '.join(args.files)} with the project's data {verdict}; {len(report.warnings)} warning(s)")
+    return 0 if report.conforms else 1
+
+
+def _open_current(args):
+    project = _project(args)
+    return stores.open_store(stores.current_release(project.build) / "store")
+
+
+def cmd_query(args) -> int:
+    if (args.file is None) == (args.query is None):
+        print("tipgraph query: give a query FILE or --query TEXT, not both", file=sys.stderr)
+        return 2
+    text = args.query if args.query is not None else Path(args.file).read_text(encoding="utf-8")
+    store = _open_current(args)
+    results = run(store, text, graph=args.graph)
+    fmt = args.format or "table"
+    if fmt == "table" and results.__class__.__name__ == "QueryTriples":
+        fmt = "ttl"
+    sys.stdout.buffer.write(format_results(results, fmt))
+    return 0
+
+
+def cmd_export(args) -> int:
+    data = export(_open_current(args), args.format, args.graph)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="tipgraph", description="Build, validate, query and export the tipgraph knowledge graph.")
+    sub = main.add_subparsers(dest="command", required=True)
+
+    def common(p, data=True):
+        if data:
+            p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
+        p.add_argument("--build-dir", type=Path, help="build folder (default: the project's build/)")
+
+    p = sub.add_parser("build", help="assemble, reason, validate and write a new release of the store")
+    common(p)
+    p.add_argument("--if-needed", action="store_true", help="do nothing when the current build is from the same inputs")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check Turtle files together with the project's data, writing nothing")
+    p.add_argument("files", nargs="+", help="Turtle files to check")
+    p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="run a SPARQL query against the current build")
+    p.add_argument("file", nargs="?", help="a file holding the query")
+    p.add_argument("--query", "-q", help="the query text")
+    p.add_argument("--format", "-f", choices=TABLE_FORMATS + GRAPH_FORMATS, help="output format (default: table, or ttl for graphs)")
+    p.add_argument("--graph", "-g", default="default", choices=list(stores.GRAPH_SELECTIONS),
+                   help="default graph: asserted + inferred facts (default), or one graph, or all")
+    common(p, data=False)
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("export", help="write the graph in a deterministic serialisation")
+    p.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS)
+    p.add_argument("--graph", "-g", choices=list(stores.GRAPH_SELECTIONS), help="graphs to export (default: asserted + inferred; all for nq and trig)")
+    p.add_argument("--out", "-o", help="file to write (default: standard output)")
+    common(p, data=False)
+    p.set_defaults(func=cmd_export)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except EXPECTED_ERRORS as error:
+        print(f"tipgraph {args.command}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"tipgraph {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
