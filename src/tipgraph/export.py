@@ -1,11 +1,15 @@
 """Deterministic exports of a built store: the same bytes on every run and machine.
 
-Formats: ``nt`` (N-Triples) and ``ttl`` (Turtle) and ``jsonld`` (JSON-LD) of one graph selection
+Formats: ``nt`` (N-Triples), ``ttl`` (Turtle) and ``jsonld`` (JSON-LD) of one graph selection
 (by default asserted + inferred facts, merged); ``nq`` (N-Quads) and ``trig`` (TriG) of the named
-graphs, each kept apart. Determinism comes from sorting: N-Triples and N-Quads lines are sorted,
-Turtle and TriG are written by rdflib from a fixed prefix table (rdflib orders subjects,
-predicates and objects itself), and JSON-LD nodes, keys and values are sorted. The data has no
-blank nodes, so no labels need fixing.
+graphs, each kept apart.
+
+How the bytes are fixed: blank nodes (the ontology's and the shapes' lists and restrictions) are
+relabelled by RDF Dataset Canonicalization (RDFC-1.0), statements are sorted, prefixes come from
+one table, and pyoxigraph writes N-Triples, N-Quads, Turtle and TriG keeping every literal's
+lexical form exactly (rdflib's Turtle writer would turn ``"800"^^xsd:decimal`` into ``800.0``,
+another RDF term). JSON-LD is written by rdflib from the same sorted, canonical triples, with its
+nodes, keys and values sorted.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .namespaces import PREFIXES
 from .store import GRAPH_SELECTIONS
@@ -26,55 +30,52 @@ class ExportError(ValueError):
     pass
 
 
-def _triples_nt(store: ox.Store, graphs) -> bytes:
-    triples = {q.triple for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))}
-    lines = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
-    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+def _sort_key(quad: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
 
 
-def _rdflib_graph(nt: bytes) -> Graph:
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    graph.parse(data=nt, format="nt")
-    return graph
+def canonical_quads(store: ox.Store, graphs, keep_graphs: bool) -> list[ox.Quad]:
+    """The quads of ``graphs``, blank nodes canonicalised, duplicates dropped, sorted.
 
-
-def _turtle(nt: bytes) -> bytes:
-    return _rdflib_graph(nt).serialize(format="turtle", encoding="utf-8")
-
-
-def _prefix_block() -> str:
-    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-
-
-def _trig(store: ox.Store, graphs) -> bytes:
-    parts = [_prefix_block()]
+    With ``keep_graphs`` false every quad is moved to the default graph (a merged graph).
+    """
+    dataset = ox.Dataset()
     for name in graphs:
-        body = _turtle(_triples_nt(store, [name])).decode("utf-8")
-        body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix")).strip("\n")
-        indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
-        parts.append(f"\n<{name}> {{\n{indented}\n}}\n")
-    return "".join(parts).encode("utf-8")
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            graph_name = quad.graph_name if keep_graphs else ox.DefaultGraph()
+            dataset.add(ox.Quad(quad.subject, quad.predicate, quad.object, graph_name))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=_sort_key)
 
 
-def _sort_jsonld(value):
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    datatype = None if term.language else URIRef(term.datatype.value)
+    return Literal(term.value, lang=term.language, datatype=datatype)
+
+
+def _jsonld(quads: list[ox.Quad]) -> bytes:
+    graph = Graph(bind_namespaces="none")
+    for quad in quads:
+        graph.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
+    context = dict(sorted(PREFIXES.items()))
+    document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    if "@graph" not in document:
+        document = {"@context": document.pop("@context", context), "@graph": [document] if document else []}
+    document["@graph"] = _sorted_json(document["@graph"])
+    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _sorted_json(value):
     if isinstance(value, dict):
-        return {key: _sort_jsonld(value[key]) for key in sorted(value)}
+        return {key: _sorted_json(value[key]) for key in sorted(value)}
     if isinstance(value, list):
-        items = [_sort_jsonld(v) for v in value]
+        items = [_sorted_json(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return value
-
-
-def _jsonld(nt: bytes) -> bytes:
-    graph = _rdflib_graph(nt)
-    document = json.loads(graph.serialize(format="json-ld", context=dict(sorted(PREFIXES.items())), auto_compact=True))
-    if "@graph" not in document:
-        context = document.pop("@context", {})
-        document = {"@context": context, "@graph": [document] if document else []}
-    document["@graph"] = _sort_jsonld(document["@graph"])
-    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def export(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
@@ -83,16 +84,15 @@ def export(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
     selection = graph or ("all" if fmt in DATASET_FORMATS else "default")
     if selection not in GRAPH_SELECTIONS:
         raise ExportError(f"unknown graph {selection!r}; choose one of {', '.join(GRAPH_SELECTIONS)}")
-    graphs = GRAPH_SELECTIONS[selection]
+    quads = canonical_quads(store, GRAPH_SELECTIONS[selection], keep_graphs=fmt in DATASET_FORMATS)
+    prefixes = dict(sorted(PREFIXES.items()))
     if fmt == "nq":
-        quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))]
-        lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
-        return ("\n".join(sorted(set(lines))) + "\n").encode("utf-8")
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     if fmt == "trig":
-        return _trig(store, graphs)
-    nt = _triples_nt(store, graphs)
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    if fmt == "jsonld":
+        return _jsonld(quads)
+    triples = [quad.triple for quad in quads]
     if fmt == "nt":
-        return nt
-    if fmt == "ttl":
-        return _turtle(nt)
-    return _jsonld(nt)
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)

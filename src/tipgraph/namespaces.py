@@ -46,6 +46,7 @@ class TG(DefinedNamespace):
     Report: URIRef
     ReportRegion: URIRef
     ReportSection: URIRef
+    Slip: URIRef
     Subdivision: URIRef
 
     aboutPractice: URIRef
@@ -55,6 +56,7 @@ class TG(DefinedNamespace):
     basedIn: URIRef
     category: URIRef
     cites: URIRef
+    concerns: URIRef
     coFundedBy: URIRef
     coFunder: URIRef
     coFunds: URIRef

@@ -49,6 +49,7 @@ class Lookups:
 
     concepts: dict[tuple[str, str], URIRef]
     organisations: dict[str, URIRef]
+    works: dict[str, URIRef]  # title -> cited work
 
     @classmethod
     def from_graph(cls, graph: Graph) -> "Lookups":
@@ -62,7 +63,8 @@ class Lookups:
             for org, name in graph.subject_objects(TG.nameInReport)
             if (org, RDF.type, SKOS.Concept) not in graph and "/org/" in str(org)
         }
-        return cls(concepts, organisations)
+        works = {str(title): work for work in graph.subjects(RDF.type, TG.CitedWork) for title in graph.objects(work, DCTERMS.title)}
+        return cls(concepts, organisations, works)
 
     def concept(self, scheme: str, name: str, where: str) -> URIRef:
         try:
@@ -102,7 +104,7 @@ def report_graph(report: Report, lookups: Lookups, source_name: str) -> Graph:
     g.add((REPORT_IRI, RDF.type, TG.Report))
     g.add((REPORT_IRI, RDFS.label, Literal(REPORT_TITLE, lang="en")))
     g.add((REPORT_IRI, DCTERMS.title, Literal(REPORT_TITLE, lang="en")))
-    g.add((REPORT_IRI, TG.nameInReport, Literal(" ".join(report.cover[:3]))))
+    g.add((REPORT_IRI, DCTERMS.alternative, Literal(" ".join(report.cover[:3]))))  # the cover, in capitals
     g.add((REPORT_IRI, DCTERMS.issued, Literal("2012-12", datatype=XSD.gYearMonth)))
     g.add((REPORT_IRI, DCTERMS.creator, lookups.organisations["Senior Policy Operating Group Grantmaking Committee"]))
     g.add((REPORT_IRI, DCTERMS.rights, Literal("A work of the United States Government, in the public domain in the United States.", lang="en")))
@@ -120,6 +122,9 @@ def report_graph(report: Report, lookups: Lookups, source_name: str) -> Graph:
         _section(g, iri, "footnote", note.text, note.line, f"Footnote {note.number}")
         g.add((iri, RDF.type, TG.Footnote))
         g.add((iri, TG.footnoteNumber, Literal(note.number)))
+        for title, work in lookups.works.items():
+            if title in note.text:
+                g.add((iri, TG.cites, work))
         g.add((REPORT_IRI, DCTERMS.hasPart, iri))
     return g
 

@@ -70,7 +70,9 @@ def validate(data: Graph, shapes: Graph) -> ValidationReport:
     if not isinstance(report, Graph):  # pySHACL reports a broken shape this way, not by raising
         raise ShapesError(str(text).strip())
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested sh:detail results (from sh:node) explain those.
+    top_level = {node for report_node in report.subjects(RDF.type, SH.ValidationReport) for node in report.objects(report_node, SH.result)}
+    for node in top_level:
         value = report.value(node, SH.value)
         path = report.value(node, SH.resultPath)
         shape = report.value(node, SH.sourceShape)

@@ -1,0 +1,29 @@
+"""Shared fixtures: one build of the project's data per test session, in a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tipgraph import store as stores
+from tipgraph.build import build
+from tipgraph.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Project:
+    return Project().with_(build=tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def built(project):
+    """The result of building the project's own data once."""
+    return build(project)
+
+
+@pytest.fixture(scope="session")
+def store(built, project):
+    return stores.open_store(stores.current_release(project.build) / "store")
