@@ -73,6 +73,9 @@ def test_one_curated_file_per_practice_of_the_report():
     files = sorted((DATA / "curated" / "practices").glob("*.ttl"))
     expected = [f"{e.ordinal:02d}-{e.slug}.ttl" for e in REPORT.entries]
     assert [f.name for f in files] == expected
+    for path, entry in zip(files, REPORT.entries):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# Practice {entry.ordinal} of the 2012 report: {entry.heading}", f"{path.name} is headed {first!r}"
 
 
 @pytest.mark.parametrize("entry", REPORT.entries, ids=lambda e: e.slug)

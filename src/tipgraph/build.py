@@ -23,7 +23,7 @@ from rdflib import Graph, URIRef
 from . import store as stores
 from .assemble import Assembled, assemble
 from .loader import parse_turtle
-from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, TG
+from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, compact_iri
 from .project import Project
 from .reason import infer
 from .validate import Result, ValidationReport, describe, validate
@@ -67,11 +67,7 @@ class BuildResult:
     timings: dict[str, float]
 
 
-def shorten(iri: str) -> str:
-    for prefix, base in (("tg:", str(TG._NS)), ("", "https://w3id.org/tipgraph/")):
-        if iri.startswith(base):
-            return prefix + iri[len(base):]
-    return iri
+shorten = compact_iri
 
 
 def _timed(timings: dict[str, float], name: str, func, *args):

@@ -193,3 +193,13 @@ PREFIXES = {
     "wd": str(WIKIDATA),
     "gn": str(GEONAMES),
 }
+
+
+def compact_iri(iri: str) -> str:
+    """'https://w3id.org/tipgraph/ontology#Practice' -> 'tg:Practice'; IRIs under no known prefix stay whole."""
+    for prefix, base in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        if iri.startswith(base) and "/" not in iri[len(base):] and "#" not in iri[len(base):]:
+            return f"{prefix}:{iri[len(base):]}"
+    if iri.startswith(BASE):
+        return iri[len(BASE):]
+    return iri

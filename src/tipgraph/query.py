@@ -15,7 +15,7 @@ import io
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from .namespaces import compact_iri
 from .store import GRAPH_SELECTIONS
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json")
@@ -41,10 +41,8 @@ def run(store: ox.Store, text: str, graph: str = "default"):
 def compact(term) -> str:
     """A term for people: prefixed name for an IRI, the lexical form for a literal."""
     if isinstance(term, ox.NamedNode):
-        for prefix, base in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-            if term.value.startswith(base) and "/" not in term.value[len(base):]:
-                return f"{prefix}:{term.value[len(base):]}"
-        return f"<{term.value}>"
+        short = compact_iri(term.value)
+        return short if short != term.value else f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if term is None:
