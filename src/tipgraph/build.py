@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from . import store as stores
@@ -88,8 +89,7 @@ def check(project: Project, extra_files: list[Path] | None = None) -> Checked:
     return Checked(assembled, ontology, shapes, inferred, report, timings)
 
 
-def input_digest(project: Project, inputs: list[Path]) -> dict[str, str]:
-    files = sorted({*inputs, project.ontology, project.shapes})
+def input_digest(files: list[Path]) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
@@ -99,11 +99,13 @@ def is_up_to_date(project: Project) -> bool:
         manifest = stores.read_manifest(stores.current_release(project.build))
     except (stores.NoBuildError, OSError, ValueError):
         return False
-    inputs = [Path(p) for p in manifest.get("inputs", {})]
-    if not all(p.exists() for p in inputs):
-        return False
-    current = [project.ontology, project.shapes, *project.data.rglob("*.ttl"), *project.data.rglob("*.txt"), *project.data.rglob("*.csv")]
-    return manifest.get("version") == tipgraph_version() and manifest.get("inputs") == input_digest(project, current)
+    return manifest.get("version") == tipgraph_version() and manifest.get("inputs") == input_digest(project_inputs(project))
+
+
+def project_inputs(project: Project) -> list[Path]:
+    """Every file a build reads: ontology, shapes and everything in the data folder."""
+    data = [p for p in project.data.rglob("*") if p.is_file() and p.suffix in {".ttl", ".txt", ".csv"}]
+    return sorted({project.ontology, project.shapes, *data})
 
 
 def build(project: Project) -> BuildResult:
@@ -126,7 +128,6 @@ def build(project: Project) -> BuildResult:
         instances = count_instances(store)
         del store
         triples = {shorten(str(name)): len(graph) for name, graph in graphs.items()}
-        current_inputs = [project.ontology, project.shapes, *project.data.rglob("*.ttl"), *project.data.rglob("*.txt"), *project.data.rglob("*.csv")]
         manifest = {
             "version": tipgraph_version(),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -134,7 +135,7 @@ def build(project: Project) -> BuildResult:
             "instances": instances,
             "warnings": [checked.describe(r) for r in checked.report.warnings],
             "timings_s": timings,
-            "inputs": input_digest(project, current_inputs),
+            "inputs": input_digest(project_inputs(project)),
         }
         (staging / "build.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         release = stores.publish(project.build, staging)
@@ -154,8 +155,6 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
 """
 
 
-def count_instances(store) -> dict[str, int]:
-    import pyoxigraph as ox
-
+def count_instances(store: ox.Store) -> dict[str, int]:
     default = [ox.NamedNode(str(g)) for g in stores.GRAPH_SELECTIONS["default"]]
     return {shorten(row["class"].value): int(row["n"].value) for row in store.query(INSTANCE_QUERY, default_graph=default)}

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import store as stores
 from .build import ValidationError, build, check, is_up_to_date, shorten
 from .export import FORMATS as EXPORT_FORMATS, ExportError, export
@@ -72,7 +74,7 @@ def cmd_query(args) -> int:
     store = _open_current(args)
     results = run(store, text, graph=args.graph)
     fmt = args.format or "table"
-    if fmt == "table" and results.__class__.__name__ == "QueryTriples":
+    if fmt == "table" and isinstance(results, ox.QueryTriples):
         fmt = "ttl"
     sys.stdout.buffer.write(format_results(results, fmt))
     return 0

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from .namespaces import ORGV, PERSON, PRACTICE, REPORT, SCHEMA, SECTION_KIND, TG
+from .namespaces import ORG, ORGV, PERSON, PRACTICE, REPORT, SCHEMA, SECTION_KIND, TG
 from .report import Contact, Entry, Report, slugify
 
 REPORT_IRI = REPORT["promising-practices-2012"]
@@ -59,9 +59,7 @@ class Lookups:
             if scheme is not None:
                 concepts[(str(scheme).rstrip("/").rsplit("/", 1)[-1], str(name).lower())] = concept
         organisations = {
-            str(name): org
-            for org, name in graph.subject_objects(TG.nameInReport)
-            if (org, RDF.type, SKOS.Concept) not in graph and "/org/" in str(org)
+            str(name): org for org, name in graph.subject_objects(TG.nameInReport) if str(org).startswith(str(ORG))
         }
         works = {str(title): work for work in graph.subjects(RDF.type, TG.CitedWork) for title in graph.objects(work, DCTERMS.title)}
         return cls(concepts, organisations, works)

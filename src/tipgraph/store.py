@@ -80,6 +80,7 @@ def new_release_dir(build_dir: Path) -> Path:
     """A fresh, hidden folder for a release being written; ``publish`` makes it current."""
     releases = build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(releases)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     path = releases / f".incomplete-{stamp}-{os.getpid()}-{time.monotonic_ns()}"
     path.mkdir()
@@ -102,6 +103,18 @@ def publish(build_dir: Path, staging: Path) -> Path:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_abandoned(releases: Path) -> None:
+    """Delete half-written releases whose build process no longer runs (it crashed or was killed)."""
+    for staging in releases.glob(".incomplete-*"):
+        pid = int(staging.name.split("-")[2])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(staging, ignore_errors=True)
+        except PermissionError:
+            pass  # a live process of another user
 
 
 def _prune(releases: Path, keep: Path) -> None:
