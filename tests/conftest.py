@@ -27,3 +27,25 @@ def built(project):
 @pytest.fixture(scope="session")
 def store(built, project):
     return stores.open_store(stores.current_release(project.build) / "store")
+
+
+@pytest.fixture(scope="session")
+def server_config(built, project):
+    from tipgraph.web.app import config_for
+
+    return config_for(project)
+
+
+@pytest.fixture(scope="session")
+def app(server_config):
+    """One app over the session's build; its query workers start on first use and stop at the end."""
+    from tipgraph.web import create_app
+
+    application = create_app(server_config)
+    yield application
+    application.extensions["tipgraph"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

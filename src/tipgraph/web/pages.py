@@ -1,0 +1,5 @@
+"""Placeholder: replaced by the pages blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("pages", __name__)
