@@ -90,6 +90,22 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .web.app import config_for
+    from .web.serve import serve
+
+    project = _project(args)
+    if not is_up_to_date(project):
+        print("tipgraph serve: building the graph first", file=sys.stderr)
+        cmd_build(argparse.Namespace(**{**vars(args), "if_needed": False}))
+    settings = {"query_timeout": args.timeout, "max_rows": args.max_rows, "workers": args.workers}
+    config = config_for(project, **settings)
+    print(f"tipgraph: serving {config.release.name} at http://{args.host}:{args.port}/ "
+          f"(SPARQL at /sparql, query page at /query)", file=sys.stderr)
+    serve(config, host=args.host, port=args.port)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="tipgraph", description="Build, validate, query and export the tipgraph knowledge graph.")
     sub = main.add_subparsers(dest="command", required=True)
@@ -103,6 +119,15 @@ def parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--if-needed", action="store_true", help="do nothing when the current build is from the same inputs")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="serve the graph over HTTP (building it first if needed)")
+    common(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default: 10)")
+    p.add_argument("--max-rows", type=int, default=10_000, help="rows or triples per answer before it is cut (default: 10000)")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("validate", help="check Turtle files together with the project's data, writing nothing")
     p.add_argument("files", nargs="+", help="Turtle files to check")
