@@ -166,7 +166,7 @@ def test_head_request(client):
 @pytest.mark.parametrize("path", [
     "/practice/does-not-exist", "/practice/does-not-exist.ttl", "/org/nope", "/place/nowhere", "/concept/x/y",
     "/practice/public-awareness-india.exe", "/practice/public-awareness-india/", "/practice/", "/person/x.html",
-    "/graph/asserted", "/ontology.exe", "/shapes",
+    "/graph/nothing", "/ontology.exe", "/shapes.html",
 ])
 def test_unknown_iris_are_404(client, path):
     assert client.get(path, headers=HTML).status_code == 404
@@ -372,3 +372,26 @@ def test_ontology_turtle(client, store, path, headers):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in graph
     assert len(graph) == sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH_ONTOLOGY))))
     assert (TG.Practice, RDF.type, OWL.Class) in graph
+
+
+# --- IRIs of the ontology's version, the shapes and the named graphs dereference too -------------
+
+def test_the_version_iri_gives_the_ontology(client):
+    response = client.get("/ontology/0.1.0", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and b"owl:Ontology" in response.data
+    assert client.get("/ontology/9.9.9").status_code == 404
+
+
+def test_the_shapes_iri_gives_the_shapes(client):
+    response = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and b"NodeShape" in response.data
+    assert client.get("/shapes", headers={"Accept": "text/html"}).status_code == 303
+
+
+@pytest.mark.parametrize("name", ["asserted", "inferred", "ontology", "shapes"])
+def test_named_graph_iris_lead_to_their_triples(client, name):
+    response = client.get(f"/graph/{name}", headers={"Accept": "text/turtle"})
+    assert response.status_code == 303
+    followed = client.get(response.headers["Location"], headers={"Accept": "text/turtle"})
+    assert followed.status_code == 200 and len(followed.data) > 100
+    assert client.get("/graph/other").status_code == 404

@@ -25,12 +25,14 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request
+from urllib.parse import quote
 
-from ..namespaces import PREFIXES, TG
+from flask import Blueprint, Response, abort, redirect, render_template, request
+
+from ..namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, PREFIXES, TG
 from . import entity_pages
 from .entity import ASSERTED, KINDS, ONTOLOGY, Site
-from .negotiation import GRAPH_TYPES, choose
+from .negotiation import GRAPH_TYPES, choose, prefers_html
 from .ontology_doc import ontology_doc
 from .practice_index import FILTERS, practice_index
 from .state import state
@@ -102,6 +104,52 @@ def ontology(extension: str | None = None):
     return respond("ontology", fmt, html=lambda: render_template(
         "ontology.html", doc=ontology_doc(here), path="ontology", alternates=alternates("ontology")),
         triples=lambda: here.graph_triples(ONTOLOGY))
+
+
+@bp.get("/ontology/<version>", merge_slashes=False)
+def ontology_version(version: str):
+    """The version IRI (owl:versionIRI) dereferences to the ontology it names."""
+    here = site()
+    iri = ox.NamedNode(here.iri_for(f"ontology/{version}"))
+    if not list(here.store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI"), iri, ONTOLOGY)):
+        abort(404)
+    return ontology()
+
+
+@bp.get("/shapes", merge_slashes=False)
+@bp.get("/shapes.<extension>", merge_slashes=False)
+def shapes(extension: str | None = None):
+    """The shapes' namespace IRI: the SHACL shapes as RDF; people get the ontology page, which shows
+    each class's constraints."""
+    fmt = None
+    if extension is not None:
+        fmt = EXTENSIONS.get(extension)
+        if fmt is None or fmt == "html":
+            abort(404)
+    accept = request.headers.get("Accept")
+    if fmt is None:
+        if prefers_html(accept):
+            return redirect("/ontology", code=303)
+        offered = [media for media, name in GRAPH_TYPES.items() if name in WRITERS]
+        chosen = choose(accept, offered, "text/turtle")
+        if chosen is None:
+            return not_acceptable(offered)
+        fmt = GRAPH_TYPES[chosen]
+    rdf_format, media, _, _ = WRITERS[fmt]
+    triples = site().graph_triples(ox.NamedNode(str(GRAPH_SHAPES)))
+    return Response(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES), mimetype=media, headers={"Vary": "Accept"})
+
+
+@bp.get("/graph/<name>", merge_slashes=False)
+def named_graph(name: str):
+    """A named graph's IRI: its triples for RDF clients (as the graph store gives them); people get
+    the dataset description, which says what each graph holds."""
+    graphs = {str(g).rsplit("/", 1)[-1]: g for g in (GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES)}
+    if name not in graphs:
+        abort(404)
+    if prefers_html(request.headers.get("Accept")):
+        return redirect("/.well-known/void", code=303)
+    return redirect(f"/graph-store?graph={quote(str(graphs[name]), safe='')}", code=303)
 
 
 @bp.get("/practices")
