@@ -17,7 +17,7 @@ class ServerConfig:
     max_body: int = 256 * 1024         # bytes of request body
     max_rows: int = 10_000             # rows (or triples) returned; more are cut, with a header saying so
     workers: int = 2                   # query worker processes
-    max_waiting: int = 8               # requests that may wait for a worker; more get 503
+    max_waiting: int = 64              # requests that may wait for a worker (each at most the timeout); more get 503
     cors_origin: str = "*"
     extra: dict = field(default_factory=dict)
 

@@ -27,7 +27,7 @@ class _Server(BaseApplication):
         return create_app(self._tipgraph_config)
 
 
-def gunicorn_options(config: ServerConfig, host: str, port: int, threads: int = 16) -> dict:
+def gunicorn_options(config: ServerConfig, host: str, port: int, threads: int = 32) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": 1,
