@@ -24,7 +24,9 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        return create_app(self._tipgraph_config)
+        app = create_app(self._tipgraph_config)
+        app.extensions["tipgraph"].executor  # start the query workers now, not on the first query
+        return app
 
 
 def gunicorn_options(config: ServerConfig, host: str, port: int, threads: int = 32) -> dict:
