@@ -43,7 +43,7 @@ ex:obs a tg:Observation ; qb:dataSet <https://w3id.org/tipgraph/dataset/figures>
     tg:figureKind <https://w3id.org/tipgraph/concept/figure-kind/outcome> ;
     tg:value 140.0 ; tg:unit <https://w3id.org/tipgraph/concept/unit/percent> ;
     tg:population "respondents" ; tg:quote "140 percent" ; tg:source {SECTION} .
-""", "A percentage must lie between 0 and 100; 140.0 does not."),
+""", "A percentage must lie between 0 and 100; 140 does not."),
     "iso-code-xx": (PREFIXES + """
 place:XX a tg:Country ; rdfs:label "Nowhere"@en ; tg:iso3166Alpha2 "XX" .
 """, "assigned ISO 3166-1 alpha-2 code"),

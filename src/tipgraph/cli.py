@@ -15,7 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import store as stores
-from .build import ValidationError, build, check, is_up_to_date, shorten
+from .build import DEFAULT_REASONER, DEFAULT_VALIDATOR, ValidationError, build, check, is_up_to_date
+from .pipeline import REASONERS, VALIDATORS
 from .export import FORMATS as EXPORT_FORMATS, ExportError, export
 from .loader import DataFileError
 from .project import Project
@@ -36,7 +37,7 @@ def cmd_build(args) -> int:
         print(f"tipgraph: the build in {project.build} is up to date", file=sys.stderr)
         return 0
     start = time.perf_counter()
-    result = build(project)
+    result = build(project, reasoner=args.reasoner, validator=args.validator)
     elapsed = time.perf_counter() - start
     print(f"Built {result.release} in {elapsed:.1f} s "
           f"({', '.join(f'{k} {v} s' for k, v in result.timings.items())})")
@@ -52,8 +53,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    checked = check(_project(args), [Path(f) for f in args.files])
-    report = checked.report
+    checked = check(_project(args), [Path(f) for f in args.files], reasoner=args.reasoner, validator=args.validator)
+    report = checked.validation
     for result in report.results:
         print(checked.describe(result), file=sys.stderr if result.is_violation else sys.stdout)
     verdict = "conforms" if report.conforms else f"does not conform: {len(report.violations)} violation(s)"
@@ -97,7 +98,7 @@ def cmd_serve(args) -> int:
     project = _project(args)
     if not is_up_to_date(project):
         print("tipgraph serve: building the graph first", file=sys.stderr)
-        cmd_build(argparse.Namespace(**{**vars(args), "if_needed": False}))
+        cmd_build(argparse.Namespace(**{**vars(args), "if_needed": False, "reasoner": DEFAULT_REASONER, "validator": DEFAULT_VALIDATOR}))
     settings = {"query_timeout": args.timeout, "max_rows": args.max_rows, "workers": args.workers}
     config = config_for(project, **settings)
     print(f"tipgraph: serving {config.release.name} at http://{args.host}:{args.port}/ "
@@ -110,6 +111,12 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="tipgraph", description="Build, validate, query and export the tipgraph knowledge graph.")
     sub = main.add_subparsers(dest="command", required=True)
 
+    def engines(p):
+        p.add_argument("--reasoner", choices=REASONERS, default=DEFAULT_REASONER,
+                       help="fast: OWL RL rules run inside the store (default); owlrl: the owlrl reference")
+        p.add_argument("--validator", choices=VALIDATORS, default=DEFAULT_VALIDATOR,
+                       help="fast: SHACL compiled to SPARQL (default); pyshacl: the pySHACL reference")
+
     def common(p, data=True):
         if data:
             p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
@@ -117,6 +124,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="assemble, reason, validate and write a new release of the store")
     common(p)
+    engines(p)
     p.add_argument("--if-needed", action="store_true", help="do nothing when the current build is from the same inputs")
     p.set_defaults(func=cmd_build)
 
@@ -131,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check Turtle files together with the project's data, writing nothing")
     p.add_argument("files", nargs="+", help="Turtle files to check")
+    engines(p)
     p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
     p.set_defaults(func=cmd_validate)
 
