@@ -47,3 +47,15 @@ def test_no_build_is_a_clear_error(tmp_path):
         stores.current_release(tmp_path)
     with pytest.raises(stores.NoBuildError, match="tipgraph build"):
         stores.open_store(tmp_path / "store")
+
+
+def test_the_streamed_dump_has_the_same_bytes_as_the_sorted_one(tmp_path):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for i, text in enumerate(["b", "a", "Ελληνικά", "z\\n", "中文", "A"]):
+        store.add(ox.Quad(ox.NamedNode(f"https://example.org/{i % 3}"), ox.NamedNode("https://example.org/p"), ox.Literal(text),
+                          ox.NamedNode("https://example.org/g")))
+    stores.write_sorted_nquads(store, tmp_path / "dump.nq")
+    assert (tmp_path / "dump.nq").read_bytes() == stores.sorted_nquads(store)
+    assert not list(tmp_path.glob("*.unsorted"))

@@ -17,6 +17,7 @@ path gives the same results as its reference.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
@@ -32,7 +33,7 @@ from .pipeline import ASSERTED, INFERRED, ONTOLOGY, SHAPES, Staged, stage
 from .project import Project
 from .validate import ValidationReport
 
-DEFAULT_REASONER = "owlrl"  # until the fast engines land
+DEFAULT_REASONER = "fast"
 DEFAULT_VALIDATOR = "pyshacl"
 
 
@@ -91,34 +92,42 @@ def is_up_to_date(project: Project) -> bool:
 def build(project: Project, reasoner: str = DEFAULT_REASONER, validator: str = DEFAULT_VALIDATOR) -> BuildResult:
     staging = stores.new_release_dir(project.build)
     try:
-        store = ox.Store(str(staging / "store"))
-        staged = stage(project, store, None, reasoner, validator)
-        if not staged.validation.conforms:
-            raise ValidationError(staged.validation, [staged.describe(r) for r in staged.validation.violations])
-        timings = dict(staged.timings)
-        start = time.perf_counter()
-        store.flush()
-        (staging / "dataset.nq").write_bytes(stores.sorted_nquads(store))
-        triples = {compact_iri(g.value): _count(store, g) for g in (ASSERTED, INFERRED, ONTOLOGY, SHAPES)}
-        instances = count_instances(store)
-        timings["write"] = round(time.perf_counter() - start, 3)
-        manifest = {
-            "version": tipgraph_version(),
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "reasoner": reasoner,
-            "validator": validator,
-            "triples": triples,
-            "instances": instances,
-            "warnings": [staged.describe(r) for r in staged.validation.warnings],
-            "timings_s": timings,
-            "inputs": input_digest(project_inputs(project)),
-        }
-        (staging / "build.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        del store, staged  # release RocksDB's lock before the folder is renamed
-        release = stores.publish(project.build, staging)
-    except BaseException:
+        return _build_into(project, staging, reasoner, validator)
+    except BaseException as error:
+        # The traceback's frames hold the staging store open; RocksDB would go on writing into the
+        # folder being deleted. Drop them first, so the store closes and the folder goes whole.
+        error.__traceback__ = None
+        gc.collect()
         stores.discard(staging)
-        raise
+        raise error from None
+
+
+def _build_into(project: Project, staging: Path, reasoner: str, validator: str) -> BuildResult:
+    store = ox.Store(str(staging / "store"))
+    staged = stage(project, store, None, reasoner, validator)
+    if not staged.validation.conforms:
+        raise ValidationError(staged.validation, [staged.describe(r) for r in staged.validation.violations])
+    timings = dict(staged.timings)
+    start = time.perf_counter()
+    store.flush()
+    stores.write_sorted_nquads(store, staging / "dataset.nq")
+    triples = {compact_iri(g.value): _count(store, g) for g in (ASSERTED, INFERRED, ONTOLOGY, SHAPES)}
+    instances = count_instances(store)
+    timings["write"] = round(time.perf_counter() - start, 3)
+    manifest = {
+        "version": tipgraph_version(),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "reasoner": reasoner,
+        "validator": validator,
+        "triples": triples,
+        "instances": instances,
+        "warnings": [staged.describe(r) for r in staged.validation.warnings],
+        "timings_s": timings,
+        "inputs": input_digest(project_inputs(project)),
+    }
+    (staging / "build.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    del store, staged  # release RocksDB's lock before the folder is renamed
+    release = stores.publish(project.build, staging)
     return BuildResult(release, triples, instances, tuple(manifest["warnings"]), timings)
 
 

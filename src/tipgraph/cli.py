@@ -8,6 +8,7 @@ problem and the file it is in; no traceback is shown for expected failures.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -19,12 +20,15 @@ from .build import DEFAULT_REASONER, DEFAULT_VALIDATOR, ValidationError, build, 
 from .pipeline import REASONERS, VALIDATORS
 from .export import FORMATS as EXPORT_FORMATS, ExportError, export
 from .loader import DataFileError
+from .namespaces import compact_iri
 from .project import Project
 from .query import GRAPH_FORMATS, TABLE_FORMATS, QueryError, format_results, run
 from .reason import InconsistencyError
+from .remote import RemoteStoreError
 from .validate import ShapesError
 
-EXPECTED_ERRORS = (DataFileError, ValidationError, InconsistencyError, QueryError, ExportError, ShapesError, stores.NoBuildError)
+EXPECTED_ERRORS = (DataFileError, ValidationError, InconsistencyError, QueryError, ExportError, ShapesError, stores.NoBuildError,
+                   RemoteStoreError)
 
 
 def _project(args) -> Project:
@@ -49,6 +53,23 @@ def cmd_build(args) -> int:
         print(f"  {name:<40} {count:>5}")
     for warning in result.warnings:
         print(warning)
+    if args.store:
+        from .remote import RemoteStore, load_release
+
+        remote = RemoteStore.parse(args.store, user=os.environ.get("TIPGRAPH_STORE_USER"),
+                                   password=os.environ.get("TIPGRAPH_STORE_PASSWORD"))
+        counts = load_release(result.release, remote)
+        print(f"Loaded into {args.store}: " + ", ".join(f"{compact_iri(g)} {n}" for g, n in counts.items()))
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from .synthetic import write_dataset
+
+    start = time.perf_counter()
+    path = write_dataset(_project(args).data, args.out, args.practices, seed=args.seed)
+    print(f"wrote {args.practices} synthetic practices (seed {args.seed}) to {path} in {time.perf_counter() - start:.1f} s; "
+          f"build them with: tipgraph build --data {args.out}", file=sys.stderr)
     return 0
 
 
@@ -100,6 +121,11 @@ def cmd_serve(args) -> int:
         print("tipgraph serve: building the graph first", file=sys.stderr)
         cmd_build(argparse.Namespace(**{**vars(args), "if_needed": False, "reasoner": DEFAULT_REASONER, "validator": DEFAULT_VALIDATOR}))
     settings = {"query_timeout": args.timeout, "max_rows": args.max_rows, "workers": args.workers}
+    if args.store:
+        from .remote import RemoteStore
+
+        settings["remote"] = RemoteStore.parse(args.store, user=os.environ.get("TIPGRAPH_STORE_USER"),
+                                               password=os.environ.get("TIPGRAPH_STORE_PASSWORD"))
     config = config_for(project, **settings)
     print(f"tipgraph: serving {config.release.name} at http://{args.host}:{args.port}/ "
           f"(SPARQL at /sparql, query page at /query)", file=sys.stderr)
@@ -126,6 +152,8 @@ def parser() -> argparse.ArgumentParser:
     common(p)
     engines(p)
     p.add_argument("--if-needed", action="store_true", help="do nothing when the current build is from the same inputs")
+    p.add_argument("--store", help="also load the release into this SPARQL server (a URL or a preset such as "
+                                   "oxigraph:http://127.0.0.1:7878; see README)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="serve the graph over HTTP (building it first if needed)")
@@ -135,7 +163,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default: 10)")
     p.add_argument("--max-rows", type=int, default=10_000, help="rows or triples per answer before it is cut (default: 10000)")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
+    p.add_argument("--store", help="answer SPARQL through this server (loaded with build --store) instead of the local store")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("generate", help="write a data folder with N synthetic practices, for scale tests")
+    p.add_argument("practices", type=int, help="how many synthetic practices")
+    p.add_argument("--seed", type=int, default=0, help="random seed (the same seed gives the same bytes)")
+    p.add_argument("--out", type=Path, required=True, help="the data folder to write")
+    p.add_argument("--data", type=Path, help="the data folder to start from (default: the project's data/)")
+    p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("validate", help="check Turtle files together with the project's data, writing nothing")
     p.add_argument("files", nargs="+", help="Turtle files to check")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -63,6 +64,19 @@ def sorted_nquads(store: ox.Store) -> bytes:
     """Every quad of the store as N-Quads, one per line, sorted: the same bytes for the same data."""
     lines = store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
     return ("\n".join(sorted(set(lines))) + "\n").encode("utf-8")
+
+
+def write_sorted_nquads(store: ox.Store, path: Path) -> None:
+    """``sorted_nquads`` written to ``path`` without holding the dump in memory: pyoxigraph streams
+    it to a file and ``sort`` orders it on disk. In the C locale ``sort`` compares bytes, and UTF-8
+    byte order is code point order, so the bytes equal those of ``sorted_nquads``."""
+    unsorted = path.with_name(path.name + ".unsorted")
+    try:
+        store.dump(str(unsorted), format=ox.RdfFormat.N_QUADS)
+        subprocess.run(["sort", "-u", "-S", "25%", "-T", str(path.parent), "-o", str(path), str(unsorted)],
+                       check=True, env={**os.environ, "LC_ALL": "C"})
+    finally:
+        unsorted.unlink(missing_ok=True)
 
 
 def current_release(build_dir: Path) -> Path:

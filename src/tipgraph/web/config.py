@@ -19,6 +19,7 @@ class ServerConfig:
     workers: int = 2                   # query worker processes
     max_waiting: int = 64              # requests that may wait for a worker (each at most the timeout); more get 503
     cors_origin: str = "*"
+    remote: object | None = None       # a remote.RemoteStore: answer SPARQL through that server instead of the local store
     extra: dict = field(default_factory=dict)
 
     @property

@@ -59,11 +59,14 @@ def _refuse_network(event: str, _args) -> None:
         raise PermissionError(f"network access ({event}) is not allowed in a query worker")
 
 
-def _serve(conn, store_path: str) -> None:  # runs in the worker process
+def _serve(conn, store_path: str, remote=None) -> None:  # runs in the worker process
     import pyoxigraph as ox
 
     from .results import serialise
 
+    if remote is not None:
+        _serve_remote(conn, remote)
+        return
     sys.addaudithook(_refuse_network)
     store = ox.Store.read_only(store_path)
     conn.send(("ready", None))
@@ -85,10 +88,31 @@ def _serve(conn, store_path: str) -> None:  # runs in the worker process
             conn.send(("error", str(error)))
 
 
+def _serve_remote(conn, remote) -> None:  # runs in the worker process
+    """Answer through a remote SPARQL server: only ``remote.query_url`` is ever contacted, so the
+    network audit hook is not installed here; killing this process still stops the request."""
+    from ..remote import RemoteQueryError, RemoteStoreError, run_remote
+
+    conn.send(("ready", None))
+    while True:
+        try:
+            job: Job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", run_remote(remote, job)))
+        except RemoteQueryError as error:
+            conn.send(("syntax" if getattr(error, "status", None) == 400 else "error", str(error)))
+        except RemoteStoreError as error:
+            conn.send(("error", str(error)))
+        except Exception as error:  # a malformed answer from the remote server
+            conn.send(("error", f"the remote store's answer could not be read: {error}"))
+
+
 class _Worker:
-    def __init__(self, context, store_path: Path):
+    def __init__(self, context, store_path: Path, remote=None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, str(store_path)), daemon=True, name="tipgraph-query")
+        self.process = context.Process(target=_serve, args=(child, str(store_path), remote), daemon=True, name="tipgraph-query")
         self.process.start()
         child.close()
         if not self.conn.poll(READY_TIMEOUT) or self.conn.recv()[0] != "ready":
@@ -102,8 +126,8 @@ class _Worker:
 
 
 class Executor:
-    def __init__(self, store_path: Path, *, workers: int = 2, timeout: float = 10.0, max_waiting: int = 8):
-        self.store_path, self.timeout = Path(store_path), timeout
+    def __init__(self, store_path: Path, *, workers: int = 2, timeout: float = 10.0, max_waiting: int = 64, remote=None):
+        self.store_path, self.timeout, self.remote = Path(store_path), timeout, remote
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._slots = threading.BoundedSemaphore(workers + max_waiting)
@@ -120,7 +144,7 @@ class Executor:
             raise RuntimeError("query workers failed to start")
 
     def _add_worker(self) -> None:
-        worker = _Worker(self._context, self.store_path)
+        worker = _Worker(self._context, self.store_path, self.remote)
         with self._lock:
             if self._closed:
                 worker.kill()

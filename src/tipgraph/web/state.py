@@ -30,7 +30,8 @@ class State:
                     from .executor import Executor
 
                     c = self.config
-                    self._executor = Executor(c.store, workers=c.workers, timeout=c.query_timeout, max_waiting=c.max_waiting)
+                    self._executor = Executor(c.store, workers=c.workers, timeout=c.query_timeout, max_waiting=c.max_waiting,
+                                              remote=c.remote)
         return self._executor
 
     def close(self) -> None:
