@@ -452,7 +452,8 @@ def descendants(pid: int) -> list[int]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The servers (each a context manager: start on a free loopback port, stop by process id)
+# The servers: each starts on a free loopback port and has stop() (by process id), recover()
+# (after a client timeout) and rss_mb()
 
 
 def free_port() -> int:
@@ -850,11 +851,15 @@ def measure_servers(args, release: Path, build_dir: Path, data: Path, work: Path
 
 def ratio(results: dict, query: str, over: str, of: str = "tipgraph") -> tuple[float | None, bool]:
     """(req/s of `of` / req/s of `over`, is_lower_bound). When `over` finished no request, its rate
-    is below 1 / its wall time, so the ratio is at least `of`'s rate times that wall time."""
+    is below 1 / its wall time, so the ratio is at least `of`'s rate times that wall time. None
+    for the examples mix when the two ran different example queries."""
     a = results.get(of, {}).get("queries", {}).get(query)
     b = results.get(over, {}).get("queries", {}).get(query)
     if not a or not b or not a["ok"]:
         return None, False
+    if query == MIX and (set(results[of].get("info", {}).get("left_out_of_mix", []))
+                         != set(results[over].get("info", {}).get("left_out_of_mix", []))):
+        return None, False  # their mixes hold different example queries
     if b["ok"] == 0:
         return (a["req_s"] * b["seconds"], True) if b["seconds"] else (None, False)
     return a["req_s"] / b["req_s"], False

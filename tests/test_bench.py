@@ -84,6 +84,12 @@ def test_ratio_and_targets(bench):
     assert bench.ratio(throughput["servers"], "join", "oxigraph") == (0.8, False)
     assert bench.ratio(throughput["servers"], "aggregate", "rdflib-endpoint") == (3500.0, True)
     assert bench.ratio(throughput["servers"], "missing", "oxigraph") == (None, False)
+    servers = throughput["servers"]
+    for name in ("tipgraph", "oxigraph"):
+        servers[name]["queries"][bench.MIX] = fake_load(10.0)
+    assert bench.ratio(servers, bench.MIX, "oxigraph") == (1.0, False)
+    servers["oxigraph"]["info"]["left_out_of_mix"] = ["04-heading-versus-ticked-components"]
+    assert bench.ratio(servers, bench.MIX, "oxigraph") == (None, False)  # different mixes: no ratio
     builds = [{"n": 15, "seconds": 4.0, "peak_mb": 120.0, "reasoner": "fast"}]
     targets = bench.evaluate_targets(builds, [{"n": 15, "seconds": 1.2}], throughput)
     by_name = {t["target"]: t for t in targets}

@@ -25,10 +25,15 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
-
 from test_shapes import FIXTURE_FILES, parse_fixture, rel
+
 from tipgraph.assemble import assemble, data_files
-from tipgraph.fastshacl import LookAlikeLiterals, UnsupportedShape, validate_fast, validate_store
+from tipgraph.fastshacl import (
+    LookAlikeLiterals,
+    UnsupportedShape,
+    validate_fast,
+    validate_store,
+)
 from tipgraph.reason import infer
 from tipgraph.validate import validate
 
@@ -198,6 +203,7 @@ ex:Linked a sh:NodeShape ;
 ex:OtherShape a sh:NodeShape ; sh:targetNode ex:n1 , ex:nowhere ; sh:targetObjectsOf ex:link ;
     sh:or ( [ sh:class ex:Thing ] [ sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:maxCount 1 ] ] ) ;
     sh:message "a thing, or one name" .
+ex:Gadget a sh:NodeShape , rdfs:Class ; sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message "a gadget has p" ] .
 ex:Sparql a sh:NodeShape ; sh:targetSubjectsOf ex:lo ;
     sh:sparql [ sh:select "SELECT $this ?path ?value ?extra WHERE { $this ?path ?value . FILTER(?path = <https://example.org/ex#lo>) BIND(STR(?value) AS ?extra) FILTER(?extra = \\"5\\") }" ;
                 sh:message "lo is {?value} ({$extra}) on {$this}" ] .
@@ -214,6 +220,7 @@ ex:bad1 a ex:Bad .
 ex:n1 ex:name "one" ; ex:kind "a" .
 ex:n2 ex:name "two"@en , "deux" ; ex:kind "c" .
 _:b3 ex:kind 1 .
+ex:g a ex:Gadget .
 """
 
 

@@ -1,9 +1,10 @@
 """The fast materializer gives exactly what owlrl gives (``reason.infer``), and fails loudly otherwise.
 
-Equivalence is checked on the report's graph, on synthetic graphs of a few hundred practices and on
-small ontologies, one per kind of rule; both sides parse ``ontology/tipgraph.ttl`` when the tests
-run, so an ontology change is checked as soon as it is made. A broken rule must show up as a
-difference, and what is not implemented must raise ``UnsupportedAxiom``.
+Equivalence is checked on the report's graph, on synthetic graphs of a few hundred practices, on
+small ontologies (one per kind of rule) and on random ones; both sides parse
+``ontology/tipgraph.ttl`` when the tests run, so an ontology change is checked as soon as it is
+made. Inconsistencies must raise with owlrl's messages, a broken rule must show up as a difference,
+and what is not implemented must raise ``UnsupportedAxiom``.
 
 Timings are printed, not asserted, by ``test_timings`` when ``TIPGRAPH_MEASURE=1``.
 """
@@ -24,7 +25,13 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from tipgraph import reason
 from tipgraph.assemble import assemble
-from tipgraph.materialize import Rule, UnsupportedAxiom, infer_fast, materialize_store, rules_from_ontology
+from tipgraph.materialize import (
+    Rule,
+    UnsupportedAxiom,
+    infer_fast,
+    materialize_store,
+    rules_from_ontology,
+)
 from tipgraph.namespaces import TG
 from tipgraph.reason import InconsistencyError
 
@@ -118,6 +125,17 @@ def test_materialize_store_writes_the_target_graph_only():
     assert {g.value for g in store.named_graphs()} == {"urn:test:ontology", "urn:test:data", "urn:test:inferred"}
 
 
+def test_materialize_store_leaves_no_partial_result_when_it_raises():
+    store = ox.Store()
+    onto, data, target = (ox.NamedNode(f"urn:test:{n}") for n in ("ontology", "data", "inferred"))
+    store.load(PREFIXES.encode() + b"ex:p owl:inverseOf ex:q . ex:C owl:disjointWith ex:D . ex:q rdfs:domain ex:D .",
+               ox.RdfFormat.TURTLE, to_graph=onto)
+    store.load(PREFIXES.encode() + b"ex:a ex:p ex:b . ex:b a ex:C .", ox.RdfFormat.TURTLE, to_graph=data)
+    with pytest.raises(InconsistencyError, match="ex#b"):
+        materialize_store(store, onto, [data], target)
+    assert {g.value for g in store.named_graphs()} == {"urn:test:ontology", "urn:test:data"}
+
+
 # --- a broken rule must show --------------------------------------------------------------------
 
 
@@ -156,12 +174,12 @@ CASES = {
         "ex:a ex:r ex:b . ex:b ex:q ex:c . ex:d ex:qi ex:c . ex:e ex:qi ex:d ."),
     "inverse": ("ex:p owl:inverseOf ex:q .", "ex:a ex:p ex:b . ex:c ex:q ex:d ."),
     "subproperty of an inverse": (
-        "ex:p1 rdfs:subPropertyOf ex:p . ex:p owl:inverseOf ex:q . ex:q rdfs:subPropertyOf ex:r . "
-        "ex:r rdfs:domain ex:C ; rdfs:range ex:D . ex:r owl:inverseOf ex:s . ex:s rdfs:subPropertyOf ex:t .",
+        ("ex:p1 rdfs:subPropertyOf ex:p . ex:p owl:inverseOf ex:q . ex:q rdfs:subPropertyOf ex:r . "
+         "ex:r rdfs:domain ex:C ; rdfs:range ex:D . ex:r owl:inverseOf ex:s . ex:s rdfs:subPropertyOf ex:t ."),
         "ex:a ex:p1 ex:b ."),
     "domain and range through a subproperty": (
-        "ex:p rdfs:subPropertyOf ex:q . ex:q rdfs:domain ex:C ; rdfs:range ex:D . ex:C rdfs:subClassOf ex:E . "
-        "ex:D rdfs:subClassOf ex:F . ex:F rdfs:subClassOf ex:G .",
+        ("ex:p rdfs:subPropertyOf ex:q . ex:q rdfs:domain ex:C ; rdfs:range ex:D . ex:C rdfs:subClassOf ex:E . "
+         "ex:D rdfs:subClassOf ex:F . ex:F rdfs:subClassOf ex:G ."),
         'ex:a ex:p ex:b . ex:c ex:q "a literal" . ex:d a ex:C .'),
     "symmetric": ("ex:p a owl:SymmetricProperty ; rdfs:subPropertyOf ex:q .", "ex:a ex:p ex:b ."),
     "equivalent classes and properties": (
@@ -182,8 +200,8 @@ CASES = {
                     "ex:a ex:p [ ex:q ex:c ] . [] ex:p ex:d ."),
     "typed literals and datatypes": (
         "ex:p rdfs:range xsd:integer . ex:q rdfs:range rdfs:Literal ; rdfs:subPropertyOf ex:w .",
-        'ex:a ex:p "3"^^xsd:integer ; ex:q "x"^^xsd:string , "x" , "y"@EN , "1.0E3"^^xsd:double , "1.50"^^xsd:decimal , '
-        '"1.5"^^xsd:decimal , "2012"^^xsd:gYear . ex:b a xsd:byte .'),
+        ('ex:a ex:p "3"^^xsd:integer ; ex:q "x"^^xsd:string , "x" , "y"@EN , "1.0E3"^^xsd:double , '
+         '"1.50"^^xsd:decimal , "1.5"^^xsd:decimal , "2012"^^xsd:gYear . ex:b a xsd:byte .')),
     "terms of the ontology in the data": (
         "ex:p rdfs:domain ex:C ; owl:inverseOf ex:q . ex:C rdfs:label 'C' .", "ex:C ex:p ex:a . ex:a ex:p ex:C ."),
 }

@@ -589,6 +589,15 @@ def test_a_server_that_cut_its_answer_is_reported_truncated(recorders):
     assert (answer.rows, answer.truncated) == (1, True)
 
 
+def test_tsv_answers_are_read_too(recorders):
+    tsv = '?x\t?y\n"a"@en\t"1.0E0"^^<http://www.w3.org/2001/XMLSchema#double>\n_:b1\t\n'.encode()
+    recorder = recorders(lambda handler, _: (200, {"Content-Type": "text/tab-separated-values; charset=utf-8"}, tsv))
+    answer = run_remote(RemoteStore(recorder.url + "/sparql", timeout=5), job("SELECT ?x ?y WHERE { ?x ?p ?y }", JSON))
+    assert json.loads(answer.body)["results"]["bindings"] == [
+        {"x": {"type": "literal", "value": "a", "xml:lang": "en"}, "y": {"type": "literal", "value": "1", "datatype": XSD + "double"}},
+        {"x": {"type": "bnode", "value": "b1"}}]
+
+
 def test_answers_in_unexpected_formats_are_refused(recorders):
     recorder = recorders(lambda handler, _: (200, {"Content-Type": "application/rdf+xml"}, b"<rdf:RDF/>"))
     with pytest.raises(RemoteQueryError, match="not N-Triples or Turtle"):

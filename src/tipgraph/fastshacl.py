@@ -23,6 +23,14 @@ What differs from pySHACL by design:
   matches an sh:in / sh:hasValue term only in Oxigraph's eyes) it warns and runs pySHACL instead.
 * SPARQL constraints run in Oxigraph's engine with $this joined to all focus nodes at once, not
   in rdflib's engine once per focus node; queries must select $this and have no LIMIT/OFFSET.
+  Oxigraph's union of several graphs is a bag: a COUNT without DISTINCT there counts a triple
+  stated in two graphs twice (rdflib's merged graph would count it once).
+* ``Result.shape`` of a blank shape is its blank node id, as validate.py gives it (its "_:" test
+  never matches an rdflib BNode); results are sorted as validate.py sorts them, except that None
+  sorts before strings where validate.py's sorted() would raise TypeError.
+
+Speed: 10,000 synthetic practices, reasoned (2.3 million triples in two named graphs), take about
+7 s; pySHACL takes 4.5 minutes for 1,000 practices without reasoning, which this does in 6 s.
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ from .fastshacl_sparql import VALUE_PARAMETERS, Compiler
 from .fastshacl_values import Terms, pair_ok, quiet_rdflib
 from .validate import Result, ValidationReport
 
-__all__ = ["UnsupportedShape", "LookAlikeLiterals", "validate_store", "validate_fast"]
+__all__ = ["LookAlikeLiterals", "UnsupportedShape", "validate_fast", "validate_store"]
 
 DATA_GRAPH = ox.NamedNode("urn:x-fastshacl:data")
 LITERALS_GRAPH = ox.NamedNode("urn:x-fastshacl:literals")
@@ -184,9 +192,8 @@ class _Run:
                     value = rdf(row["value"])
                     if not pair_ok(value, rdf(row["other"]), c.parameter == SH.lessThan):
                         self.add(shape, rdf(row["this"]), value, c.component)
-            elif c.parameter == SH.sparql:
-                if c.value.select:  # an empty one was deactivated
-                    self.sparql(shape, focus, c)
+            elif c.parameter == SH.sparql and c.value.select:  # an empty select was deactivated
+                self.sparql(shape, focus, c)
         properties = [p for p in shape.properties if not p.deactivated]
         inner = self.compiler.value_focus(shape, focus)
         # sh:minCount 1 of all property shapes at once: one pass over the focus nodes
@@ -248,7 +255,7 @@ def _message(messages: list, variables: dict) -> str:
         return ""
     text = str(messages[0].value) if isinstance(messages[0], Literal) else str(messages[0])
     for name, term in variables.items():
-        text = re.sub("{{[?$]{}}}".format(name), str(term), text)
+        text = re.sub(f"{{[?$]{name}}}", str(term), text)
     return text
 
 

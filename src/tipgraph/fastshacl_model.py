@@ -94,7 +94,9 @@ class Shape:
 
     @property
     def label(self) -> str:
-        return f"<{self.node}>" if isinstance(self.node, URIRef) else f"a blank shape{' on <%s>' % self.path if self.path else ''}"
+        if isinstance(self.node, URIRef):
+            return f"<{self.node}>"
+        return f"a blank shape on <{self.path}>" if self.path else "a blank shape"
 
 
 def read_shapes(shapes: Graph) -> list[Shape]:
@@ -105,10 +107,15 @@ def read_shapes(shapes: Graph) -> list[Shape]:
     for predicate in TARGETS:
         roots.update(shapes.subjects(predicate, None))
     class_like = {RDFS.Class, *shapes.transitive_subjects(RDFS.subClassOf, RDFS.Class)}
-    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape)):
-        if set(shapes.objects(shape, RDF.type)) & class_like:
-            roots.add(shape)  # an implicit class target
-    result = [reader.shape(node) for node in sorted(roots, key=lambda n: (isinstance(n, BNode), str(n)))]
+    implicit = {shape for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+                if set(shapes.objects(shape, RDF.type)) & class_like}  # a shape that is a class targets its instances
+    result = [reader.shape(node) for node in sorted(roots | implicit, key=lambda n: (isinstance(n, BNode), str(n)))]
+    for shape in result:
+        if shape.node in implicit:
+            if not isinstance(shape.node, URIRef):
+                raise UnsupportedShape("a blank node shape that is also a class (an implicit class target)")
+            t = shape.targets
+            shape.targets = Targets(tuple(sorted({*t.classes, shape.node}, key=str)), t.nodes, t.subjects_of, t.objects_of)
     for shape in result:
         reader.check_messages(shape)
     return result
@@ -152,8 +159,9 @@ class _Reader:
         deactivated = self.one(node, SH.deactivated, shape.label)
         shape.deactivated = bool(deactivated.value) if isinstance(deactivated, Literal) else False
         shape.targets = Targets(*(tuple(sorted(g.objects(node, t), key=str)) for t in TARGETS))
-        if shape.targets.nodes and any(isinstance(n, BNode) for n in shape.targets.nodes):
-            raise UnsupportedShape(f"{shape.label} has a blank node as sh:targetNode")
+        t = shape.targets
+        if any(isinstance(n, BNode) for n in t.nodes) or not all(isinstance(n, URIRef) for n in (*t.classes, *t.subjects_of, *t.objects_of)):
+            raise UnsupportedShape(f"{shape.label} has a target that is a blank node (or a literal where an IRI belongs)")
         for parameter in sorted(set(g.predicates(node)), key=str):
             if parameter in COMPONENT:
                 self.add_constraints(shape, parameter)

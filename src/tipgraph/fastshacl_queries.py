@@ -113,11 +113,11 @@ def pairs_compared(shape: Shape, focus: Expr, c: Constraint) -> str:
 
 # --- SPARQL constraints (sh:sparql with sh:select) ----------------------------------------------------
 
-_LEADING_DECLARATIONS = re.compile(r"^\s*(?:(?:PREFIX\s+[\w\-.]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)+", re.I)
-_PROJECTION = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE\s*)?\{", re.I | re.S)
-_PATH = re.compile(r"([\s{}()])[\$\?]PATH", re.M)
-_CURRENT_SHAPE = re.compile(r"([\s{}()])[\$\?]currentShape", re.M)
-_SHAPES_GRAPH = re.compile(r"([\s{}()])[\$\?]shapesGraph", re.M)
+_LEADING_DECLARATIONS = re.compile(r"^\s*(?:(?:PREFIX\s+[\w\-.]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)+", re.IGNORECASE)
+_PROJECTION = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE\s*)?\{", re.IGNORECASE | re.DOTALL)
+_PATH = re.compile(r"([\s{}()])[\$\?]PATH", re.MULTILINE)
+_CURRENT_SHAPE = re.compile(r"([\s{}()])[\$\?]currentShape", re.MULTILINE)
+_SHAPES_GRAPH = re.compile(r"([\s{}()])[\$\?]shapesGraph", re.MULTILINE)
 
 
 def sparql_constraint(shape: Shape, sc: SparqlConstraint, focus: Expr) -> str:
@@ -139,7 +139,7 @@ def sparql_constraint(shape: Shape, sc: SparqlConstraint, focus: Expr) -> str:
         raise ShapesError(str(error.args[0] if error.args else error)) from None
     if _SHAPES_GRAPH.search(text):
         raise UnsupportedShape(f"{shape.label}: $shapesGraph in a SPARQL constraint")
-    if re.search(r"\b(LIMIT|OFFSET)\b", text, re.I):
+    if re.search(r"\b(LIMIT|OFFSET)\b", text, re.IGNORECASE):
         raise UnsupportedShape(f"{shape.label}: LIMIT or OFFSET in a SPARQL constraint (pySHACL applies it per focus node)")
     if shape.is_property:
         text = _PATH.sub(lambda m: m.group(1) + f"<{shape.path}>", text)

@@ -14,8 +14,8 @@ queries that use them are in ``fastshacl_queries``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SH
@@ -47,8 +47,9 @@ def _or(parts: list[str]) -> str:
 
 
 class Compiler:
-    """Builds the queries; ``subclasses(c)`` gives c and its rdfs:subClassOf* subclasses in the data,
-    so that type tests are patterns with a constant class (Oxigraph plans those well)."""
+    """Builds expressions and focus patterns; ``subclasses(c)`` gives c and its rdfs:subClassOf*
+    subclasses in the data, so that type tests are patterns with a constant class (Oxigraph plans
+    those well, and an rdf:type/rdfs:subClassOf* path badly over a union of graphs)."""
 
     def __init__(self, subclasses: Callable[[URIRef], list]):
         self.count = 0
@@ -90,10 +91,6 @@ class Compiler:
             f = self.fresh()
             return f"{{ SELECT DISTINCT {var} WHERE {{ {focus(f)} {f} <{shape.path}> {var} . }} }}"
         return pattern
-
-    @staticmethod
-    def values_of(shape: Shape, this: str, value: str) -> str:
-        return f"{this} <{shape.path}> {value} ." if shape.is_property else f"BIND({this} AS {value})"
 
     # --- checks of one value node ------------------------------------------------------------------
 
@@ -266,9 +263,9 @@ class Compiler:
         if c.parameter == SH.minCount:
             ok = (lambda x: "true") if c.value == 0 else (lambda x: distinct(x, c.value))
         elif c.parameter == SH.maxCount:
-            ok = lambda x: f"!({distinct(x, c.value + 1)})"  # noqa: E731
+            ok = lambda x: f"!({distinct(x, c.value + 1)})"
         elif shape.is_property:
-            ok = lambda x: f"EXISTS {{ {x} <{p}> {values.sparql_term(c.value)} . }}"  # noqa: E731
+            ok = lambda x: f"EXISTS {{ {x} <{p}> {values.sparql_term(c.value)} . }}"
         else:
-            ok = lambda x: f"sameTerm({x}, {values.sparql_term(c.value)})"  # noqa: E731
+            ok = lambda x: f"sameTerm({x}, {values.sparql_term(c.value)})"
         return (lambda x: f"!({ok(x)})") if failing else ok

@@ -180,9 +180,9 @@ def compile_pattern(pattern: Literal, flags: str) -> re.Pattern:
     re_flags = 0
     flags = flags.lower()
     if "i" in flags:
-        re_flags |= re.I
+        re_flags |= re.IGNORECASE
     if "m" in flags:
-        re_flags |= re.M
+        re_flags |= re.MULTILINE
     text = str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern)
     return re.compile(text, re_flags)
 
@@ -248,7 +248,7 @@ def pair_ok(value, other, strict: bool) -> bool:
     """As pySHACL's LessThan(OrEquals)ConstraintComponent decides one pair (it raises on blank nodes too)."""
     name = "sh:lessThan" if strict else "sh:lessThanOrEquals"
     if isinstance(value, BNode) or isinstance(other, BNode):
-        raise ValueError(f"Cannot use {name} to compare a BlankNode.")
+        raise TypeError(f"Cannot use {name} to compare a BlankNode.")
     value_is_string = isinstance(value, URIRef) or (isinstance(value, Literal) and isinstance(value.value, str))
     other_is_string = isinstance(other, URIRef) or (isinstance(other, Literal) and isinstance(other.value, str))
     if value_is_string != other_is_string:

@@ -1,35 +1,39 @@
-"""OWL 2 RL materialization inside a pyoxigraph store, equal to owlrl's on what the ontology uses.
+"""OWL 2 RL materialization inside a pyoxigraph store, equal to owlrl's for what the ontology uses.
 
-``reason.infer`` runs owlrl, the reference, which takes minutes beyond a few thousand practices.
-This module gives the same answer fast. ``rules_from_ontology`` reads the ontology and lists the
-OWL 2 RL rules its axioms instantiate (``Rule("prp-inv", (tg:involves, tg:involvedIn))``, ...),
-so an ontology change changes the rules with no code change. ``materialize_store`` compiles them
-and runs them as SPARQL UPDATE inside a store to a fixpoint; ``infer_fast`` does the same for two
-rdflib graphs and returns exactly what ``reason.infer`` returns.
+``reason.infer`` runs owlrl, the reference, which takes minutes beyond a few hundred practices.
+This module gives the same answer in seconds. ``rules_from_ontology`` reads the ontology and lists
+the OWL 2 RL rules its axioms instantiate (``Rule("prp-inv", (tg:involves, tg:involvedIn))``, ...),
+so a change to the ontology changes the rules with no change here; ``materialize_store`` compiles
+them to SPARQL UPDATE and runs them inside a store to a fixpoint; ``infer_fast`` does the same for
+two rdflib graphs and returns exactly what ``reason.infer`` returns (tests/test_materialize.py).
 
 How:
-- schema rules (scm-*) are applied once, in Python: closures of rdfs:subClassOf and
-  rdfs:subPropertyOf, and for every property the set of properties (and directions) that one of its
-  triples implies through sub-properties, inverses and symmetry, so that a single query per
-  property does what owlrl does in several rounds;
-- data rules run per property and class, stratified by which predicates they read and write,
-  semi-naively where a rule has one body atom; owl:TransitiveProperty and recursive property
-  chains use SPARQL property paths (``p+``);
-- owl:sameAs (given, or from functional and inverse-functional properties) is closed in Python
-  and replaced in subjects, predicates and objects, as owlrl's eq-* rules do;
-- inconsistencies are the ones owlrl reports for these constructs, with its messages: disjoint
-  classes (also of literals typed through ranges, and of datatypes), owl:Nothing, irreflexive,
-  asymmetric and disjoint properties, literals whose lexical form does not fit their datatype;
-- the output is filtered as ``reason.infer`` filters owlrl's.
+- schema rules (scm-*) run once, in Python: the closures of rdfs:subClassOf and rdfs:subPropertyOf,
+  and for every property the properties, and directions, that one of its triples implies through
+  sub-properties, inverses and symmetry. Each implied property is then one INSERT reading all its
+  sources, and each class one INSERT reading its domain and range properties and its direct
+  subclasses (subclasses first): owlrl's rounds of prp-spo1, prp-inv, prp-symp, prp-dom, prp-rng
+  and cax-sco collapse into one pass;
+- owl:TransitiveProperty and property chains that recurse (p o q => p) use property paths
+  (``q+``); the rules are ordered by which predicates they read and write, and only groups that
+  feed each other are repeated until nothing changes;
+- every INSERT skips what is known (MINUS) and sends what ``reason.infer`` drops (blank nodes,
+  vocabulary terms) to a scratch graph that the rules read but the target does not get;
+- owl:sameAs, given or from functional and inverse-functional properties, is closed in Python
+  (eq-sym, eq-trans) and replaced in subjects, predicates and objects (eq-rep-s/p/o);
+- inconsistencies are the ones owlrl finds for these constructs, in its words: disjoint classes
+  (cax-dw, cax-adc, also for literals typed through ranges, and between datatypes), owl:Nothing,
+  prp-irp, prp-asyp, prp-pdw, and dt-not-type (a literal whose lexical form its datatype refuses).
 
 What it does not do: OWL constructs it does not implement (class expressions such as
-owl:someValuesFrom or owl:hasValue, owl:hasKey, owl:AllDifferent, cardinalities, ...) raise
-``UnsupportedAxiom`` naming them, and so do schema axioms stated in the data graphs, owl:sameAs
-between a literal and a resource, and literals as objects of properties whose inverses take part
-in joins (owlrl would reason over literal subjects there). Those cases need ``reason.infer``.
-Numeric literals are compared as the store keeps them (pyoxigraph writes "1.50"^^xsd:decimal as
-"1.5"); ``infer_fast`` keeps rdflib's lexical forms apart by loading such literals with a private
-datatype, ``urn:x-tipgraph:verbatim:<datatype>``, that ``materialize_store`` understands.
+owl:someValuesFrom or owl:hasValue, owl:hasKey, owl:AllDifferent, cardinalities, property
+expressions, ...) raise ``UnsupportedAxiom`` naming them, and so do schema axioms in the data
+graphs, owl:sameAs between a literal and a resource or about ontology terms, and a literal as the
+object of a property whose inverse is transitive, in a chain or functional (owlrl would reason over
+a literal subject there). Those need ``reason.infer``. Literals are compared as the store keeps them:
+pyoxigraph writes "1.50"^^xsd:decimal as "1.5" and "x"^^xsd:string as "x", which rdflib keeps apart;
+``infer_fast`` loads such literals with a private datatype, ``urn:x-tipgraph:verbatim:<datatype>``,
+that ``materialize_store`` reads as that datatype.
 """
 
 from __future__ import annotations
@@ -38,17 +42,21 @@ import logging
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import pyoxigraph as ox
 from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
 from owlrl.DatatypeHandling import AltXSDToPYTHON
-from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes, RDFS_Datatypes
+from owlrl.XsdDatatypes import (
+    OWL_Datatype_Subsumptions,
+    OWL_RL_Datatypes,
+    RDFS_Datatypes,
+)
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .reason import InconsistencyError, VOCABULARY_PREFIXES
+from .reason import VOCABULARY_PREFIXES, InconsistencyError
 
 __all__ = ["Rule", "UnsupportedAxiom", "infer_fast", "materialize_store", "rules_from_ontology"]
 
@@ -139,9 +147,10 @@ def rules_from_ontology(ontology: Graph) -> list[Rule]:
         if p == RDF.type and o in PROPERTY_TYPES:
             rules.append(Rule(PROPERTY_TYPES[o], (term(s, o, s),)))
         elif p == RDF.type and o == OWL.AllDisjointClasses:
-            rules += [Rule("cax-adc", items(head, o, s, True)) for head in ontology.objects(s, OWL.members)]
-            if any({OWL.Thing, RDFS.Resource} & set(rule.args) for rule in rules if rule.name == "cax-adc"):
-                raise UnsupportedAxiom(f"owl:AllDisjointClasses {s} names owl:Thing: not implemented for this term")
+            for head in ontology.objects(s, OWL.members):
+                rules.append(Rule("cax-adc", items(head, o, s, True)))
+                if {OWL.Thing, RDFS.Resource} & set(rules[-1].args):
+                    raise UnsupportedAxiom(f"owl:AllDisjointClasses {s} names owl:Thing: not implemented for this term")
         elif p == RDF.type and isinstance(s, BNode) and _is_vocabulary(o) and o not in DECLARATIONS:
             raise UnsupportedAxiom(f"{name(o)}: {expression(s)}")
         elif p == RDF.type and o == OWL.Class:
@@ -179,8 +188,10 @@ def rules_from_ontology(ontology: Graph) -> list[Rule]:
 class _Step:
     """Data rules that read the triples of ``body`` and write triples of ``head``.
 
-    ``updates`` are SPARQL UPDATE templates ($using: the graphs read; $W: the target; $S: the
-    scratch graph for what reason.infer drops but the rules still need)."""
+    ``updates`` are SPARQL UPDATE templates with placeholders in backquotes, which no IRI may
+    hold: ``using`` reads every graph, ``asserted`` the asserted ones, ``input{ pattern }``
+    matches a pattern in the asserted graphs only; ``W`` is the target graph and ``S`` the scratch
+    graph, for what reason.infer drops but the rules still read."""
 
     label: str
     body: frozenset
@@ -194,8 +205,15 @@ class _Step:
 
 
 def _vocabulary(var: str) -> str:
-    tests = " || ".join(f'STRSTARTS(STR({var}), "{prefix}")' for prefix in VOCABULARY_PREFIXES)
-    return f"(isIRI({var}) && ({tests}))"
+    """SPARQL test for an IRI of the vocabularies reason.infer drops; the hosts first, as most
+    IRIs fail there and one test is cheaper than five."""
+    hosts = defaultdict(list)
+    for prefix in VOCABULARY_PREFIXES:
+        hosts[prefix[:prefix.index("/", len("http://"))]].append(prefix)
+    tests = [f'(STRSTARTS(STR({var}), "{host}/") && ('
+             + " || ".join(f'STRSTARTS(STR({var}), "{prefix}")' for prefix in prefixes) + "))"
+             for host, prefixes in sorted(hosts.items())]
+    return f"(isIRI({var}) && ({' || '.join(tests)}))"
 
 
 def _route(s: str, o: str | None = None, p: str | None = None) -> str:
@@ -203,12 +221,12 @@ def _route(s: str, o: str | None = None, p: str | None = None) -> str:
     tests = [f"isBlank({s})", _vocabulary(s)] + ([f"isBlank({o})"] if o else [])
     if p:  # any predicate: also vocabulary typings and reflexive owl:sameAs
         tests += [f"({p} = {_n3(RDF.type)} && {_vocabulary(o)})", f"({p} = {_n3(OWL.sameAs)} && sameTerm({s}, {o}))"]
-    return f"BIND(IF({' || '.join(tests)}, $S, $W) AS ?g)"
+    return f"BIND(IF({' || '.join(tests)}, `S`, `W`) AS ?g)"
 
 
 def _insert(head: str, where: str, s: str, o: str | None) -> str:
     """INSERT the head triple for each match, unless it is known (MINUS: cheaper than NOT EXISTS)."""
-    return f"INSERT {{ GRAPH ?g {{ {head} }} }} $using WHERE {{ {where} MINUS {{ {head} }} {_route(s, o)} }}"
+    return f"INSERT {{ GRAPH ?g {{ {head} }} }} `using` WHERE {{ {where} MINUS {{ {head} }} {_route(s, o)} }}"
 
 
 class _Plan:
@@ -233,7 +251,7 @@ class _Plan:
             self.domain[p].add(c)
         for p, c in by["prp-rng"]:
             self.range[p].add(c)
-        one = lambda kind: sorted({args[0] for args in by[kind]})  # noqa: E731
+        one = lambda kind: sorted({args[0] for args in by[kind]})
         self.symmetric, self.transitive = set(one("prp-symp")), one("prp-trp")
         self.functional, self.inverse_functional = one("prp-fp"), one("prp-ifp")
         self.irreflexive, self.asymmetric = one("prp-irp"), one("prp-asyp")
@@ -285,16 +303,24 @@ class _Plan:
         return {*self.transitive, *links, *self.functional, *self.inverse_functional, *self.irreflexive,
                 *self.asymmetric, *pairs}
 
-    def property_steps(self) -> list[_Step]:
+    def property_steps(self, everywhere: bool = False) -> list[_Step]:
         """One INSERT per implied property q, reading every property whose triples imply q's
-        through the closure of sub-properties, inverses and symmetry (so one pass suffices)."""
+        through the closure of sub-properties, inverses and symmetry (so one pass suffices).
+
+        A source is read in the asserted graphs only, unless a chain or transitivity
+        also writes it: what the other implications wrote of it, q's query reads at its source.
+        ``everywhere`` reads all graphs (after owl:sameAs replaced terms anywhere)."""
         sources = defaultdict(set)
         for p in self.properties:
             for q, forward in self.implied(p) - {(p, True)}:
                 sources[q].add((p, forward))
+        derived = set(self.transitive) | {p for p, _ in self.chains}
         steps = []
         for q in sorted(sources):
-            branches = [f"{{ ?x {_n3(p)} ?y }}" if forward else f"{{ ?y {_n3(p)} ?x }}" for p, forward in sorted(sources[q])]
+            branches = []
+            for p, forward in sorted(sources[q]):
+                triple = f"?x {_n3(p)} ?y" if forward else f"?y {_n3(p)} ?x"
+                branches.append(f"{{ {triple} }}" if everywhere or p in derived else f"`input`{{ {triple} }}")
             where = branches[0] if len(branches) == 1 else f"{{ SELECT DISTINCT ?x ?y WHERE {{ {' UNION '.join(branches)} }} }}"
             steps.append(_Step(f"prp-spo1/inv/symp {q}", frozenset(p for p, _ in sources[q]), frozenset({q}),
                                (_insert(f"?x {_n3(q)} ?y", where, "?x", "?y"),), implication=True))
@@ -326,12 +352,12 @@ class _Plan:
             if sources:
                 where = f"{{ SELECT DISTINCT ?x WHERE {{ {' UNION '.join(sources)} }} }}"
                 update = _insert(f"?x a {_n3(c)}", where, "?x", None)
-                updates.append(update.replace("$W", "$S") if _is_vocabulary(c) else update)
+                updates.append(update.replace("`W`", "`S`") if _is_vocabulary(c) else update)
         # dt-type2 for nodes typed with a datatype in the data: owlrl adds the datatypes it is a
         # subtype of, once, before any rule runs, so only for asserted typings.
         for dt, supers in sorted(OWL_Datatype_Subsumptions.items()):
             template = " . ".join(f"?x a {_n3(d)}" for d in supers)
-            updates.append(f"INSERT {{ GRAPH $S {{ {template} }} }} $input WHERE {{ ?x a {_n3(dt)} }}")
+            updates.append(f"INSERT {{ GRAPH `S` {{ {template} }} }} `asserted` WHERE {{ ?x a {_n3(dt)} }}")
         return updates
 
 
@@ -426,9 +452,18 @@ class _Run:
 
     # -- plumbing
     def update(self, template: str) -> None:
-        self.store.update(template.replace("$using", " ".join(f"USING {g}" for g in self.all))
-                          .replace("$input", " ".join(f"USING {g}" for g in self.input))
-                          .replace("$W", str(self.target)).replace("$S", str(self.scratch)))
+        # Placeholders are in backquotes, which no IRI may hold.
+        while "`input`{" in template:  # a pattern read in the asserted graphs only
+            start = template.index("`input`{")
+            end = template.index("}", start)
+            pattern = template[start + len("`input`{"):end]
+            union = " UNION ".join(f"{{ GRAPH {g} {{ {pattern} }} }}" for g in self.input)
+            template = template[:start] + "{ " + union + " " + template[end:]
+        if "GRAPH <" in template and "`using`" in template:
+            template = template.replace("`using`", "`using` " + " ".join(f"USING NAMED {g}" for g in self.input))
+        self.store.update(template.replace("`using`", " ".join(f"USING {g}" for g in self.all))
+                          .replace("`asserted`", " ".join(f"USING {g}" for g in self.input))
+                          .replace("`W`", str(self.target)).replace("`S`", str(self.scratch)))
 
     def select(self, text: str, graphs=None):
         return self.store.query(text, default_graph=graphs if graphs is not None else self.all)
@@ -495,7 +530,7 @@ class _Run:
         for head in ("?b ?p ?o", "?s ?p ?b", "?s ?b ?o", f"?b {_n3(OWL.sameAs)} ?a"):
             s, p, o = head.split()
             where = "" if p == _n3(OWL.sameAs) else head.replace("?b", "?a")
-            self.update(f"INSERT {{ GRAPH ?g {{ {head} }} }} $using USING NAMED {self.eq} WHERE {{ {pair} {where} "
+            self.update(f"INSERT {{ GRAPH ?g {{ {head} }} }} `using` USING NAMED {self.eq} WHERE {{ {pair} {where} "
                         f"FILTER NOT EXISTS {{ {head} }} {_route(s, o, p)} }}")
 
     def _find(self, x):
@@ -608,7 +643,7 @@ class _Run:
         def violated(found: set) -> bool:
             return OWL.Nothing in found or any(a in found and b in found for a, b in pairs)
 
-        own = lambda dt: _implicit_types(_datatype(dt))  # noqa: E731
+        own = lambda dt: _implicit_types(_datatype(dt))
         found = {lit for group in self.classes for lit in group if isinstance(lit, ox.Literal)}
         literal = "FILTER(isLiteral(?o) && sameTerm(DATATYPE(?o), <%s>))"
         for p in types:
@@ -661,9 +696,9 @@ class _Run:
 
     def finish(self) -> int:
         """Drop what reason.infer drops and the rules did not already route away; count the rest."""
-        self.update(f"DELETE {{ GRAPH $W {{ ?s ?p ?o }} }} WHERE {{ "
-                    f"{{ SELECT DISTINCT ?s WHERE {{ GRAPH {self.ontology} {{ ?s ?x ?y }} }} }} GRAPH $W {{ ?s ?p ?o }} }}")
-        self.update(f"DELETE WHERE {{ GRAPH $W {{ ?s {_n3(OWL.sameAs)} ?s }} }}")
+        self.update(f"DELETE {{ GRAPH `W` {{ ?s ?p ?o }} }} WHERE {{ "
+                    f"{{ SELECT DISTINCT ?s WHERE {{ GRAPH {self.ontology} {{ ?s ?x ?y }} }} }} GRAPH `W` {{ ?s ?p ?o }} }}")
+        self.update(f"DELETE WHERE {{ GRAPH `W` {{ ?s {_n3(OWL.sameAs)} ?s }} }}")
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {self.target} {{ ?s ?p ?o }} }}", [])
         return int(next(iter(rows))["n"].value)
 
@@ -700,6 +735,8 @@ def materialize_store(store: ox.Store, ontology_graph: ox.NamedNode, data_graphs
     ``rule_filter`` is for tests: it sees each rule instance and returns it, another one, or None
     to leave it out, to show that the equivalence tests catch a broken rule.
     """
+    if not all(isinstance(g, ox.NamedNode) for g in (ontology_graph, target_graph, *data_graphs)):
+        raise TypeError("the ontology, data and target graphs must be named graphs (pyoxigraph.NamedNode)")
     if target_graph in data_graphs or target_graph == ontology_graph:
         raise ValueError("the target graph must differ from the ontology and data graphs")
     started = time.perf_counter()
@@ -712,12 +749,11 @@ def materialize_store(store: ox.Store, ontology_graph: ox.NamedNode, data_graphs
     run = _Run(store, plan, ontology_graph, list(data_graphs), target_graph, ontology)
     store.update(f"DROP SILENT GRAPH {target_graph}")
     try:
-        strata, changed = _strata(plan.property_steps()), None
-        while True:
-            run.saturate(strata, changed)
+        run.saturate(_strata(plan.property_steps()), None)
+        changed = run.equality()
+        while changed:  # owl:sameAs put triples anywhere: from now on rules read every graph
+            run.saturate(_strata(plan.property_steps(everywhere=True)), changed)
             changed = run.equality()
-            if not changed:
-                break
         log.debug("properties: %.2f s", time.perf_counter() - started)
         run.check_literal_subjects()
         run.types()
@@ -744,8 +780,7 @@ class _Terms:
     """rdflib terms to store terms and back, keeping literals apart that rdflib keeps apart."""
 
     def __init__(self, graphs: Iterable[Graph]):
-        literals = {o for g in graphs for o in g.objects() if isinstance(o, Literal)}
-        literals |= {s for g in graphs for s in g.subjects() if isinstance(s, Literal)}
+        literals = {o for g in graphs for _, _, o in g if isinstance(o, Literal)}
         plain = {lit: self._plain(lit) for lit in literals}
         # The store rewrites some lexical forms ("1.50"^^xsd:decimal is kept as "1.5"): find them.
         probe = ox.Store()
@@ -780,7 +815,9 @@ class _Terms:
 
 def infer_fast(ontology: Graph, asserted: Graph, *,
                rule_filter: Callable[[Rule], Rule | None] | None = None) -> Graph:
-    """The same triples as ``reason.infer(ontology, asserted)``, by ``materialize_store`` in memory."""
+    """The same triples as ``reason.infer(ontology, asserted)``, by ``materialize_store`` in memory.
+
+    The inputs are left as they are. ``rule_filter``, for tests, is passed to ``materialize_store``."""
     terms = _Terms([ontology, asserted])
     store = ox.Store()
     names = [ox.NamedNode(f"urn:x-tipgraph:{n}") for n in ("ontology", "asserted", "inferred")]
