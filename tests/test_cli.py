@@ -80,3 +80,20 @@ def test_unknown_command_is_usage_error(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["frobnicate"])
     assert caught.value.code == 2
+
+
+@pytest.mark.parametrize("spec, named", [
+    ("ftp://127.0.0.1/sparql", "http:// or https://"),
+    ("oxigraph:http://127.0.0.1:7878?x=1", "takes no ?parameters"),
+    ("http://user:secret@127.0.0.1:7878/query?update=a&update=b", "give update= once"),
+    ("nosuchserver:http://127.0.0.1:7878", "or a preset"),
+])
+def test_malformed_store_is_a_usage_error(built, project, capsys, spec, named):
+    """A bad --store value exits 2 naming the problem, before anything is built or served, and
+    never echoes a password back."""
+    before = sorted(p.name for p in (project.build / "releases").iterdir())
+    code = main(["build", "--build-dir", str(project.build), "--store", spec])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert named in err and "secret" not in err
+    assert sorted(p.name for p in (project.build / "releases").iterdir()) == before

@@ -40,6 +40,7 @@ def cmd_build(args) -> int:
     if args.if_needed and is_up_to_date(project):
         print(f"tipgraph: the build in {project.build} is up to date", file=sys.stderr)
         return 0
+    remote = _remote_store(args.store) if args.store else None  # a bad URL fails before the build
     start = time.perf_counter()
     result = build(project, reasoner=args.reasoner, validator=args.validator)
     elapsed = time.perf_counter() - start
@@ -53,14 +54,27 @@ def cmd_build(args) -> int:
         print(f"  {name:<40} {count:>5}")
     for warning in result.warnings:
         print(warning)
-    if args.store:
-        from .remote import RemoteStore, load_release
+    if remote is not None:
+        from .remote import load_release
 
-        remote = RemoteStore.parse(args.store, user=os.environ.get("TIPGRAPH_STORE_USER"),
-                                   password=os.environ.get("TIPGRAPH_STORE_PASSWORD"))
         counts = load_release(result.release, remote)
         print(f"Loaded into {args.store}: " + ", ".join(f"{compact_iri(g)} {n}" for g, n in counts.items()))
     return 0
+
+
+class UsageError(ValueError):
+    """A flag's value is malformed: reported like argparse's own errors, with exit 2."""
+
+
+def _remote_store(spec: str, timeout: float = 60.0):
+    """The --store value as a RemoteStore; credentials come from the environment, never the URL."""
+    from .remote import RemoteStore
+
+    try:
+        return RemoteStore.parse(spec, user=os.environ.get("TIPGRAPH_STORE_USER"),
+                                 password=os.environ.get("TIPGRAPH_STORE_PASSWORD"), timeout=timeout)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def cmd_generate(args) -> int:
@@ -122,10 +136,7 @@ def cmd_serve(args) -> int:
         cmd_build(argparse.Namespace(**{**vars(args), "if_needed": False, "reasoner": DEFAULT_REASONER, "validator": DEFAULT_VALIDATOR}))
     settings = {"query_timeout": args.timeout, "max_rows": args.max_rows, "workers": args.workers}
     if args.store:
-        from .remote import RemoteStore
-
-        settings["remote"] = RemoteStore.parse(args.store, user=os.environ.get("TIPGRAPH_STORE_USER"),
-                                               password=os.environ.get("TIPGRAPH_STORE_PASSWORD"))
+        settings["remote"] = _remote_store(args.store, timeout=args.timeout)
     config = config_for(project, **settings)
     print(f"tipgraph: serving {config.release.name} at http://{args.host}:{args.port}/ "
           f"(SPARQL at /sparql, query page at /query)", file=sys.stderr)
@@ -201,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as error:
+        print(f"tipgraph {args.command}: {error}", file=sys.stderr)
+        return 2
     except EXPECTED_ERRORS as error:
         print(f"tipgraph {args.command}: {error}", file=sys.stderr)
         return 1
