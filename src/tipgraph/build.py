@@ -34,7 +34,7 @@ from .project import Project
 from .validate import ValidationReport
 
 DEFAULT_REASONER = "fast"
-DEFAULT_VALIDATOR = "pyshacl"
+DEFAULT_VALIDATOR = "fast"
 
 
 def tipgraph_version() -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from pyshacl import validate as pyshacl_validate
-from rdflib import Graph, Namespace
+from rdflib import BNode, Graph, Namespace
 from rdflib.namespace import RDF
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -38,6 +38,14 @@ class Result:
     @property
     def is_violation(self) -> bool:
         return self.severity == "Violation"
+
+
+def result_order(result: Result) -> tuple:
+    """The order results are reported in: field by field, None before any string (a plain
+    sorted() would raise TypeError where two results first differ in a None and a string, say a
+    sh:maxCount and a sh:datatype result on the same focus node and path)."""
+    return tuple((x is not None, x or "") for x in (result.severity, result.focus, result.path, result.value,
+                                                      result.message, result.component, result.shape))
 
 
 @dataclass(frozen=True)
@@ -83,9 +91,10 @@ def validate(data: Graph, shapes: Graph) -> ValidationReport:
             value=str(value) if value is not None else None,
             message=str(report.value(node, SH.resultMessage) or ""),
             component=str(report.value(node, SH.sourceConstraintComponent)),
-            shape=str(shape) if shape is not None and not str(shape).startswith("_:") else None,
+            # A blank shape's id is made up afresh on every parse of the shapes: not worth reporting.
+            shape=str(shape) if shape is not None and not isinstance(shape, BNode) else None,
         ))
-    return ValidationReport(tuple(sorted(set(results))), report)
+    return ValidationReport(tuple(sorted(set(results), key=result_order)), report)
 
 
 def describe(result: Result, origin: Callable[[str], str], short: Callable[[str], str] = str) -> str:
