@@ -4,7 +4,7 @@ endpoint, `oxigraph serve`, rdflib-endpoint and plain rdflib in-process.
 
     .venv/bin/python bench/run.py [--quick] [--full] [--sizes 15,1000,10000] [--json bench/results.json]
 
-Needs the peers in the virtual environment: `.venv/bin/pip install oxigraph rdflib-endpoint uvicorn`
+Needs the peers in the virtual environment: `.venv/bin/pip install -e ".[bench]"`
 (a missing peer is skipped with a note). Synthetic data beyond the report's 15 practices comes from
 `tipgraph.synthetic.write_dataset`.
 
