@@ -88,3 +88,97 @@ def test_unknown_format_is_refused(store):
     from tipgraph.export import ExportError
     with pytest.raises(ExportError, match="unknown format"):
         export(store, "xml")
+
+
+# --- every format, from stores built directly with pyoxigraph ------------------------------------
+
+TRICKY = [
+    ('say "hi" and \'bye\'', None),
+    ("first line\nsecond line", None),
+    ("closes ]]> a CDATA section", None),
+    ("control \u0001 tab \t carriage \r return", None),
+    ("Arabic: العربية", "ar"),
+    ("Devanagari: हिन्दी", "hi"),
+    ("CJK: 中文 日本語 한국어", "zh-Hant-TW"),
+    ("emoji: 😀🚀", "en-GB"),
+    ("backslash \\ and \\u0041 as text", None),
+]
+EX = "https://w3id.org/tipgraph/test/"
+
+
+def tricky_store(order: int = 1) -> ox.Store:
+    """A store made with pyoxigraph directly; ``order`` -1 inserts everything in reverse, so two
+    stores hold the same quads added differently (and with different blank node labels)."""
+    quads = []
+    for i, (text, lang) in enumerate(TRICKY):
+        subject, bnode = ox.NamedNode(f"{EX}{i}"), ox.BlankNode(f"n{i}x{order}")
+        for graph in (GRAPH_ASSERTED, GRAPH_INFERRED):
+            quads.append(ox.Quad(subject, ox.NamedNode(EX + "label"), ox.Literal(text, language=lang), ox.NamedNode(str(graph))))
+        quads.append(ox.Quad(subject, ox.NamedNode(EX + "note"), bnode, ox.NamedNode(str(GRAPH_ASSERTED))))
+        quads.append(ox.Quad(bnode, ox.NamedNode(EX + "text"), ox.Literal(text), ox.NamedNode(str(GRAPH_ASSERTED))))
+    quads.append(ox.Quad(ox.NamedNode(EX + "n"), ox.NamedNode(EX + "value"),
+                         ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), ox.NamedNode(str(GRAPH_INFERRED))))
+    store = ox.Store()
+    store.extend(quads[::order])
+    return store
+
+
+def rdflib_dataset(store: ox.Store, graphs) -> Dataset:
+    d = Dataset()
+    data = ox.serialize([q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g)))],
+                        format=ox.RdfFormat.N_QUADS)
+    d.parse(data=data, format="nquads")
+    return d
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_tricky_literals_same_bytes_from_two_stores(fmt):
+    first, second = tricky_store(1), tricky_store(-1)
+    assert export(first, fmt) == export(first, fmt) == export(second, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_tricky_literals_round_trip_as_a_graph(fmt):
+    store = tricky_store()
+    data = export(store, fmt)
+    expected = Graph()
+    for s, p, o, _graph in rdflib_dataset(store, (GRAPH_ASSERTED, GRAPH_INFERRED)).quads((None, None, None, None)):
+        expected.add((s, p, o))  # merged, as the graph formats export it
+    parsed = Graph().parse(data=data, format=RDFLIB_FORMAT[fmt])
+    assert len(parsed) == len(expected) and isomorphic(parsed, expected)
+    texts = {str(o) for o in parsed.objects()}
+    assert {text for text, _ in TRICKY} <= texts  # every character survives, not just the count
+
+
+@pytest.mark.parametrize("fmt", ["nq", "trig"])
+def test_tricky_literals_round_trip_as_a_dataset(fmt):
+    store = tricky_store()
+    parsed = Dataset()
+    parsed.parse(data=export(store, fmt), format=RDFLIB_FORMAT[fmt])
+    expected = rdflib_dataset(store, (GRAPH_ASSERTED, GRAPH_INFERRED))
+    for name in (GRAPH_ASSERTED, GRAPH_INFERRED):
+        assert isomorphic(parsed.graph(URIRef(str(name))), expected.graph(URIRef(str(name)))), name
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_exports_keep_language_tags_and_lexical_forms(fmt):
+    store = tricky_store()
+    data = export(store, fmt)
+    reparsed = ox.Dataset(ox.parse(data, format=ox.RdfFormat.from_extension({"jsonld": "jsonld"}.get(fmt, fmt))))
+    literals = {q.object for q in reparsed if isinstance(q.object, ox.Literal)}
+    assert ox.Literal("emoji: 😀🚀", language="en-gb") in literals
+    assert ox.Literal("CJK: 中文 日本語 한국어", language="zh-hant-tw") in literals
+    assert ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")) in literals
+
+
+def test_same_bytes_from_two_separate_builds(built, project, tmp_path_factory):
+    """A second build of the same inputs, in another folder, exports the same bytes."""
+    from tipgraph.build import build
+    from tipgraph.store import current_release, open_store
+
+    other = project.with_(build=tmp_path_factory.mktemp("second-build"))
+    build(other)
+    first = open_store(current_release(project.build) / "store")
+    second = open_store(current_release(other.build) / "store")
+    for fmt in FORMATS:
+        assert export(first, fmt) == export(second, fmt), fmt

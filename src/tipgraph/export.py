@@ -5,9 +5,9 @@ Formats: ``nt`` (N-Triples), ``ttl`` (Turtle) and ``jsonld`` (JSON-LD) of one gr
 graphs, each kept apart.
 
 How the bytes are fixed: blank nodes (the ontology's and the shapes' lists and restrictions) are
-relabelled by RDF Dataset Canonicalization (RDFC-1.0), statements are sorted, prefixes come from
-one table, and pyoxigraph writes N-Triples, N-Quads, Turtle and TriG keeping every literal's
-lexical form exactly (rdflib's Turtle writer would turn ``"800"^^xsd:decimal`` into ``800.0``,
+relabelled by RDF Dataset Canonicalization (RDFC-1.0), statements are sorted (N-Triples and
+N-Quads line by line, in code point order: canonical N-Quads), prefixes come from one table, and
+pyoxigraph writes N-Triples, N-Quads, Turtle and TriG keeping every literal's lexical form exactly (rdflib's Turtle writer would turn ``"800"^^xsd:decimal`` into ``800.0``,
 another RDF term). JSON-LD is written by rdflib from the same sorted, canonical triples, with its
 nodes, keys and values sorted.
 """
@@ -78,6 +78,14 @@ def _sorted_json(value):
     return value
 
 
+def _lines_sorted(data: bytes) -> bytes:
+    """Line-based formats with their lines in code point order: then the N-Quads export is byte for
+    byte the canonical N-Quads that ``canonical.canonical_hash`` hashes, and its SHA-256 is the
+    release's RDFC-1.0 hash (the checksum of /downloads/tipgraph.nq, the dataset digest of a
+    citation and the hash ``tipgraph verify`` prints are one figure)."""
+    return b"".join(line + b"\n" for line in sorted(set(data.splitlines())))
+
+
 def export(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -87,12 +95,12 @@ def export(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
     quads = canonical_quads(store, GRAPH_SELECTIONS[selection], keep_graphs=fmt in DATASET_FORMATS)
     prefixes = dict(sorted(PREFIXES.items()))
     if fmt == "nq":
-        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        return _lines_sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     if fmt == "trig":
         return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     if fmt == "jsonld":
         return _jsonld(quads)
     triples = [quad.triple for quad in quads]
     if fmt == "nt":
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        return _lines_sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
