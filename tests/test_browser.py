@@ -196,6 +196,25 @@ def test_download_links_follow_the_editor(page):
     assert page.get_attribute("#download-json", "href").endswith("format=json")
 
 
+def test_cite_button_makes_a_permalink_that_still_matches(page):
+    open_query_page(page)
+    page.fill("#query", PRACTICES)
+    cite = page.locator("#cite")
+    expect(cite).to_have_attribute("href", "/cite?" + urlencode({"query": PRACTICES}))
+    cite.click()
+    page.wait_for_url("**/cite?**")
+    expect(page.locator("#citation")).to_contain_text("[Dataset]")
+    expect(page.locator("#cite-query")).to_have_text(PRACTICES)
+    digest = page.locator("#cite-result").inner_text()
+    assert digest.startswith("sha256:") and digest in page.locator("#citation").inner_text()
+    # The permalink re-runs the query and says the result still matches.
+    page.click("#cite-permalink")
+    page.wait_for_url("**&result=**")
+    expect(page.locator("#cite-message")).to_contain_text("still matches")
+    assert page.locator("#cite-result").inner_text() == digest
+    assert not page.recorder.problems, page.recorder.problems
+
+
 def test_bad_query_shows_the_server_message_as_text(page):
     open_query_page(page)
     page.fill("#query", "SELECT nonsense <img src=x> WHERE")

@@ -350,3 +350,75 @@ def test_where_counts_lines_and_columns_from_one():
 
 def test_docstring_examples():
     assert doctest.testmod(gate).failed == 0
+
+
+# --- with a federation allow-list (see tests/test_federation.py for the requests themselves) ---
+
+def _federation():
+    from tipgraph.web.federation import Federation
+
+    return Federation.parse(["https://query.wikidata.org/sparql"])
+
+
+WD = "<https://query.wikidata.org/sparql>"
+
+FEDERATED_ACCEPTED = [
+    f"SELECT * WHERE {{ SERVICE {WD} {{ ?s ?p ?o }} }}",
+    f"select * where {{ service silent {WD} {{ ?s ?p ?o }} }}",
+    f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE {WD} {{ ?s ?q ?r }} }} }}",
+    f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE {WD} {{ ?s ?p ?o }} }} }} }}",
+    f"SELECT * WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ SERVICE {WD} {{ ?s ?p ?o }} }} }}",
+    f"SELECT * WHERE {{ SERVICE {WD} {{ ?s ?p ?o }} SERVICE SILENT {WD} {{ ?o ?p ?s }} }}",
+    "SELECT * WHERE { SERVICE <HTTPS://QUERY.wikidata.org:443/sparql> { ?s ?p ?o } }",  # the same endpoint
+    f"SELECT * WHERE {{ SERVICE {WD} {{ ?s ?p '}} SERVICE <http://127.0.0.1:9/> {{' }} }}",  # braces in a string
+]
+
+
+@pytest.mark.parametrize("text", FEDERATED_ACCEPTED)
+def test_allow_listed_service_calls_pass(text):
+    assert check_query(text, federation=_federation()).form == "SELECT"
+    assert rejected(text).message.startswith(SERVICE)  # and without the allow-list, they do not
+
+
+FEDERATED_REJECTED = [
+    ("SELECT * WHERE { SERVICE <https://query.wikidata.org:8443/sparql> { ?s ?p ?o } }", "is not allowed"),
+    ("SELECT * WHERE { SERVICE <http://query.wikidata.org/sparql> { ?s ?p ?o } }", "is not allowed"),
+    ("SELECT * WHERE { SERVICE <https://user@query.wikidata.org/sparql> { ?s ?p ?o } }", "is not allowed"),
+    ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql/> { ?s ?p ?o } }", "is not allowed"),
+    ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql?x> { ?s ?p ?o } }", "is not allowed"),
+    ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql#> { ?s ?p ?o } }", "is not allowed"),
+    ("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparq\\u006C> { ?s ?p ?o } }", "is not allowed"),
+    ("SELECT * WHERE { SERVICE <https://query.wikidata.org.evil.example/sparql> { ?s ?p ?o } }", "is not allowed"),
+    ("BASE <https://query.wikidata.org/>\nSELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }", "is not allowed"),
+    ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", "variable endpoint"),
+    ("SELECT * WHERE { SERVICE SILENT ?endpoint { ?s ?p ?o } }", "variable endpoint"),
+    ("PREFIX wd: <https://query.wikidata.org/>\nSELECT * WHERE { SERVICE wd:sparql { ?s ?p ?o } }", "full IRI"),
+    (f"SELECT * WHERE {{ SERVICE {WD} {{ SERVICE {WD} {{ ?s ?p ?o }} }} }}", "SERVICE inside SERVICE"),
+    (f"SELECT * WHERE {{ SERVICE {WD} ?s }}", "must be followed by a group"),
+    (f"SELECT * WHERE {{ SERVICE {WD} {{ ?s ?p ?o ", "is not closed"),
+    ("SELECT * WHERE { SERVICE { ?s ?p ?o } }", "must be followed by an endpoint IRI"),
+    (f"SELECT * WHERE {{ ?s ?p trueSERVICE {WD} {{ ?s ?p ?o }} }}", SERVICE),  # pyoxigraph: true SERVICE
+    (f"PREFIX ex: <http://e/>\nSELECT * WHERE {{ SERVICEex:x {{ ?s ?p ?o }} SERVICE {WD} {{ }} }}", SERVICE),
+    (f"SELECT * WHERE {{ SERVICE {WD} {{ ?s ?p ?o }} FILTER(?a <?b#>)\n}}", "less-than"),
+    (f"SELECT * FROM {WD} WHERE {{ SERVICE {WD} {{ ?s ?p ?o }} }}", FROM),
+    (f"DELETE WHERE {{ SERVICE {WD} {{ ?s ?p ?o }} }}", READ_ONLY),
+]
+
+
+@pytest.mark.parametrize("text,words", FEDERATED_REJECTED)
+def test_service_calls_off_the_allow_list_are_refused(text, words):
+    error = rejected(text, federation=_federation())
+    assert error.status == 400 and words in error.message
+
+
+@pytest.mark.parametrize("text,options,status,words", REJECTED)
+def test_every_rejection_stands_with_an_allow_list(text, options, status, words):
+    error = rejected(text, federation=_federation(), **options)
+    assert error.status == status
+    if any(SERVICE in w for w in words):
+        assert "SERVICE" in error.message
+
+
+@pytest.mark.parametrize("text,form", ACCEPTED)
+def test_every_acceptance_stands_with_an_allow_list(text, form):
+    assert check_query(text, federation=_federation()) == Checked(form)

@@ -167,3 +167,25 @@ def test_page_names_no_other_host(client):
         assert marker not in body
     css = (STATIC / "query.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css
+
+
+def test_cite_link_makes_a_permalink_for_the_current_query(client):
+    _, page = get_page(client, query=HOSTILE)
+    [(_, link)] = page.find("a", id="cite")
+    url = urlsplit(link["href"])
+    assert url.path == "/cite" and parse_qs(url.query) == {"query": [HOSTILE]}
+    [(_, app)] = page.find("section", id="query-app")
+    assert app["data-cite"] == "/cite"
+    script = (STATIC / "query.js").read_text(encoding="utf-8")
+    assert 'getElementById("cite")' in script and "citeUrl" in script  # kept in step with the editor
+
+
+def test_cite_link_leads_to_a_citation(client):
+    _, page = get_page(client, query="ASK { ?s ?p ?o }")
+    [(_, link)] = page.find("a", id="cite")
+    response = client.get(link["href"], headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    cited = parse(response.get_data(as_text=True))
+    [(_, permalink)] = cited.find("a", id="cite-permalink")
+    assert parse_qs(urlsplit(permalink["href"]).query)["query"] == ["ASK { ?s ?p ?o }"]
+    assert cited.find("blockquote", id="citation")

@@ -8,6 +8,7 @@ problem and the file it is in; no traceback is shown for expected failures.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -126,17 +127,110 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_links(args) -> int:
+    from . import links
+    from .assemble import COUNTRY_CODES
+    from .countries import read_country_codes
+
+    project = _project(args)
+    report = links.links_report(_open_current(args), read_country_codes(project.data / COUNTRY_CODES))
+    if args.format == "json":
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(links.render_text(report))
+    return 0 if report.ok else 1
+
+
+def cmd_archive(args) -> int:
+    from .archive import ArchiveError, write_bundle
+    from .release import ReleaseError
+
+    try:
+        bag = write_bundle(_project(args), args.out)
+    except (ArchiveError, ReleaseError) as error:
+        print(f"tipgraph archive: {error}", file=sys.stderr)
+        return 1
+    files = sorted(p for p in bag.rglob("*") if p.is_file())
+    print(f"wrote the BagIt bundle {bag} ({sum(p.stat().st_size for p in files)} bytes):")
+    for path in files:
+        print(f"  {path.relative_to(bag).as_posix():<32} {path.stat().st_size:>9}")
+    print(f"check it with: tipgraph verify {bag}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from .verify import verify_bundle
+
+    report = verify_bundle(Path(args.bundle))
+    for check in report.checks:
+        print(f"{'ok  ' if check.ok else 'FAIL'} {check.name:<10} {check.detail}")
+    for note in report.notes:
+        print(f"note {note}")
+    if report.dataset_hash:
+        print(f"dataset hash (RDFC-1.0, SHA-256): {report.dataset_hash}")
+    for problem in report.problems:
+        print(f"tipgraph verify: {problem}", file=sys.stderr)
+    print(f"{args.bundle}: {'verified' if report.ok else 'verification FAILED'}")
+    return 0 if report.ok else 1
+
+
+def cmd_rerun(args) -> int:
+    from .citation import PermalinkError, parse_permalink
+    from .release import ReleaseError
+    from .rerun import rerun
+    from .verify import BundleError, bundle_store, verify_bundle
+
+    try:
+        pin = parse_permalink(args.permalink)
+    except PermalinkError as error:
+        print(f"tipgraph rerun: malformed permalink: {error}", file=sys.stderr)
+        return 2
+    report = verify_bundle(Path(args.bundle))
+    if not report.ok:
+        for problem in report.problems:
+            print(f"tipgraph rerun: {problem}", file=sys.stderr)
+        print(f"tipgraph rerun: {args.bundle} is not a valid bundle (see `tipgraph verify`); nothing was run", file=sys.stderr)
+        return 1
+    try:
+        result = rerun(pin, bundle_store(Path(args.bundle)))
+    except (BundleError, ReleaseError) as error:
+        print(f"tipgraph rerun: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(result.lines()))
+    if result.matches:
+        print(f"the cited result is reproduced by the bundle of release {result.release}")
+    else:
+        print("the bundle does NOT reproduce the cited result" +
+              ("" if result.release_matches else f": it holds release {result.release}, the permalink cites {pin.release}"))
+    return 0 if result.matches else 1
+
+
+def _federation(args):
+    """The --federate allow-list and its bounds, checked before anything starts."""
+    from .web.federation import Federation
+
+    if not 0 < args.federation_timeout < args.timeout:
+        raise UsageError(f"--federation-timeout must be above 0 and below --timeout ({args.timeout:g} s)")
+    try:
+        return Federation.parse(args.federate, timeout=args.federation_timeout, max_rows=args.federation_max_rows)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def cmd_serve(args) -> int:
     from .web.app import config_for
     from .web.serve import serve
 
     project = _project(args)
+    federation = _federation(args) if args.federate else None  # a bad allow-list fails before the build
     if not is_up_to_date(project):
         print("tipgraph serve: building the graph first", file=sys.stderr)
         cmd_build(argparse.Namespace(**{**vars(args), "if_needed": False, "reasoner": DEFAULT_REASONER, "validator": DEFAULT_VALIDATOR}))
     settings = {"query_timeout": args.timeout, "max_rows": args.max_rows, "workers": args.workers}
     if args.store:
         settings["remote"] = _remote_store(args.store, timeout=args.timeout)
+    if federation is not None:
+        settings["federation"] = federation
     config = config_for(project, **settings)
     print(f"tipgraph: serving {config.release.name} at http://{args.host}:{args.port}/ "
           f"(SPARQL at /sparql, query page at /query)", file=sys.stderr)
@@ -175,6 +269,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=10_000, help="rows or triples per answer before it is cut (default: 10000)")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
     p.add_argument("--store", help="answer SPARQL through this server (loaded with build --store) instead of the local store")
+    p.add_argument("--federate", action="append", default=[], metavar="IRI[=URL]",
+                   help="allow SERVICE to this endpoint IRI (repeatable; SERVICE is refused otherwise); "
+                        "IRI=URL sends its requests to a mirror at URL (see README, Federation)")
+    p.add_argument("--federation-timeout", type=float, default=5.0,
+                   help="seconds each federated request may take, shorter than --timeout (default: 5)")
+    p.add_argument("--federation-max-rows", type=int, default=10_000,
+                   help="rows a federated endpoint may answer with; more is an error (default: 10000)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("generate", help="write a data folder with N synthetic practices, for scale tests")
@@ -205,6 +306,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", help="file to write (default: standard output)")
     common(p, data=False)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("links", help="report the external identifiers per kind of entity and check their form")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+    common(p, data=False)
+    p.set_defaults(func=cmd_links)
+
+    p = sub.add_parser("archive", help="write the current build as a versioned BagIt release bundle")
+    p.add_argument("--out", "-o", type=Path, help="the bag folder to write (default: <build dir>/bundles/tipgraph-<version>)")
+    common(p, data=False)
+    p.set_defaults(func=cmd_archive)
+
+    p = sub.add_parser("verify", help="check a release bundle: BagIt checksums and canonical RDF hashes")
+    p.add_argument("bundle", help="the bag folder written by tipgraph archive")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("rerun", help="re-run a cited query (a /cite permalink) against a release bundle and compare digests")
+    p.add_argument("permalink", help="the permalink, https://.../cite?query=...&release=...&dataset=...&result=...")
+    p.add_argument("--bundle", required=True, help="the bag folder of the cited release (tipgraph archive, or the unzipped download)")
+    p.set_defaults(func=cmd_rerun)
     return main
 
 

@@ -68,7 +68,7 @@ if TYPE_CHECKING:  # the web package is imported only when a query is run
     from .web.results import Answer
 
 __all__ = ["PRESETS", "RELEASE_GRAPHS", "CHUNK_BYTES", "CHUNK_TRIPLES", "UPDATE_CHUNK_TRIPLES", "RemoteQueryError",
-           "RemoteStore", "RemoteStoreError", "count_graphs", "load_release", "network_guard", "normalise_term", "run_remote"]
+           "RemoteStore", "RemoteStoreError", "count_graphs", "load_release", "network_guard", "normalise_term", "run_remote", "url_guard"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -385,34 +385,57 @@ def normalise_term(term):
 # --- a guard for query workers -------------------------------------------------------------------------------
 
 
-def network_guard(remote: RemoteStore):
+def network_guard(remote: RemoteStore, also: tuple[str, ...] = ()):
     """An audit hook (``sys.addaudithook(network_guard(remote))``) for a query worker that may talk to
     the remote query endpoint and nothing else: any other URL, host name lookup or connection raises
-    PermissionError, as the embedded store's workers refuse all network access."""
-    parts = urllib.parse.urlsplit(remote.query_url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    allowed_hosts = {host.lower()}
-    allowed_ips: set[str] = set()
-    try:
-        for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
-            allowed_ips.add(info[4][0])
-    except OSError:
-        pass
+    PermissionError, as the embedded store's workers refuse all network access. ``also`` names more
+    URLs the worker may reach (federated endpoints); see ``url_guard``."""
+    return url_guard((remote.query_url, *also))
+
+
+def url_guard(urls):
+    """An audit hook that lets a process reach the given http(s) URLs and nothing else: a
+    ``urllib.Request`` must be for one of them (ignoring its query string), and host name lookups and
+    connections must be to one of their hosts and ports, at an address one of those names resolves
+    to (looked up when the hook is made, and again when a connection goes to an address not yet
+    known, as a long-running worker sees a name's addresses change). Everything else raises
+    PermissionError."""
+    allowed_urls, allowed_hosts, allowed_ips = set(), set(), set()
+    for url in urls:
+        parts = urllib.parse.urlsplit(url)
+        host = (parts.hostname or "").lower()
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        allowed_urls.add(parts._replace(query="", fragment=""))
+        allowed_hosts.add((host, port))
+
+    def resolve() -> None:
+        for host, port in allowed_hosts:
+            try:
+                for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):  # passes this hook
+                    allowed_ips.add((info[4][0], port))
+            except OSError:
+                pass
+
+    resolve()
 
     def hook(event: str, args) -> None:
         if event == "urllib.Request":
             url = args[0]
-            if urllib.parse.urlsplit(url)._replace(query="", fragment="") != parts._replace(query="", fragment=""):
+            if urllib.parse.urlsplit(url)._replace(query="", fragment="") not in allowed_urls:
                 raise PermissionError(f"network access to {url!r} is not allowed in a query worker")
         elif event == "socket.getaddrinfo":
             name, service = args[0], args[1]
-            name = name.decode() if isinstance(name, bytes) else str(name)
-            if (name.lower() not in allowed_hosts and name not in allowed_ips) or service not in (None, port, str(port)):
+            name = (name.decode() if isinstance(name, bytes) else str(name)).lower()
+            ports = {p for h, p in allowed_hosts if h == name} | {p for ip, p in allowed_ips if ip == name}
+            if not any(service in (None, p, str(p)) for p in ports):
                 raise PermissionError(f"looking up {name}:{service} is not allowed in a query worker")
         elif event == "socket.connect":
             address = args[1]
-            if not (isinstance(address, tuple) and len(address) >= 2 and address[0] in allowed_ips and address[1] == port):
+            if not (isinstance(address, tuple) and len(address) >= 2):
                 raise PermissionError(f"connecting to {address!r} is not allowed in a query worker")
+            if (address[0], address[1]) not in allowed_ips:
+                resolve()
+                if (address[0], address[1]) not in allowed_ips:
+                    raise PermissionError(f"connecting to {address!r} is not allowed in a query worker")
 
     return hook

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from .. import store as stores
 from ..examples import load_examples
 from ..project import Project
-from . import describe, pages, sparql, ui
+from . import cite, describe, pages, sparql, ui
 from .config import ServerConfig
 from .state import State
 
@@ -30,7 +30,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def config_for(project: Project, **settings) -> ServerConfig:
     """Settings for serving the current release of ``project``'s build folder."""
-    return ServerConfig(release=stores.current_release(project.build), queries=project.queries, **settings)
+    # The project travels in ``extra``: the bundle download and the JSON-LD context need its paths.
+    extra = {"project": project, **settings.pop("extra", {})}
+    return ServerConfig(release=stores.current_release(project.build), queries=project.queries, extra=extra, **settings)
 
 
 def create_app(config: ServerConfig | None = None) -> Flask:
@@ -45,7 +47,7 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     manifest = json.loads((config.release / "build.json").read_text(encoding="utf-8"))
     app.extensions["tipgraph"] = State(config, store, load_examples(config.queries), manifest)
 
-    for blueprint in (sparql.bp, describe.bp, ui.bp, pages.bp):
+    for blueprint in (sparql.bp, describe.bp, cite.bp, ui.bp, pages.bp):
         app.register_blueprint(blueprint)
 
     @app.get("/health")

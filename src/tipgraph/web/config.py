@@ -20,6 +20,7 @@ class ServerConfig:
     max_waiting: int = 64              # requests that may wait for a worker (each at most the timeout); more get 503
     cors_origin: str = "*"
     remote: object | None = None       # a remote.RemoteStore: answer SPARQL through that server instead of the local store
+    federation: object | None = None   # a federation.Federation: SERVICE allowed to its endpoints only; None = refused
     extra: dict = field(default_factory=dict)
 
     @property

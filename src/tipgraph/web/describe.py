@@ -11,7 +11,13 @@ Routes (all read-only; GET and HEAD):
   query}, ...]}`` in file order; ``/queries/<id>.rq``: one query's text.
 - ``/graph-store?default`` or ``?graph=<IRI>``: the default graph (asserted + inferred, merged) or
   one of the four named graphs (SPARQL 1.1 Graph Store HTTP Protocol, reading only).
-- ``/downloads/<name>``: the dumps of ``description.DOWNLOADS``, nothing else.
+- ``/downloads/<name>``: the exports of ``description.DOWNLOADS`` (the bytes of ``tipgraph export``
+  in that format), and ``/downloads/tipgraph-<version>.zip``, the release bundle (``bundles``);
+  nothing else. Each with ``Content-Length``, a ``Content-Disposition`` file name carrying the
+  release version, and ``Cache-Control: public, no-cache`` (a cache may keep the file but must
+  revalidate it, which the strong ETag makes a cheap 304: the URL of an export stays the same
+  from release to release).
+- ``/context.jsonld``: the JSON-LD ``@context`` of the JSON-LD data (``ontology/context.jsonld``).
 
 RDF is written by pyoxigraph, which keeps literals' lexical forms exactly. Every body is bytes with
 a strong ETag (SHA-256 of the bytes), so If-None-Match gives 304. Bodies are cached per app: the
@@ -29,8 +35,12 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from rdflib import Graph
 
 from ..export import export
+from ..project import Project
+from ..release import ReleaseError, ReleaseInfo, release_info_from_store
 from ..namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
-from .description import DOWNLOADS, description_prefixes, service_description, void_description
+from .bundles import BundleFailed, BundleFile, BundlePending
+from .description import (DOWNLOADS, SPDX, FileFacts, add_download_facts, description_prefixes, service_description,
+                          void_description)
 from .negotiation import GRAPH_FORMAT_NAMES, GRAPH_TYPES, choose
 from .state import state
 
@@ -49,6 +59,11 @@ STORE_GRAPHS = {str(GRAPH_ASSERTED): "asserted", str(GRAPH_INFERRED): "inferred"
                 str(GRAPH_ONTOLOGY): "ontology", str(GRAPH_SHAPES): "shapes"}
 READ_ONLY = {"Allow": "GET, HEAD"}
 HOST_KEYED_ENTRIES = 16  # descriptions name the host they were asked on; keep only a few hosts
+DOWNLOAD_CACHING = "public, no-cache"  # keep, but revalidate (a strong ETag makes that a 304)
+BUNDLE_MEDIA_TYPE = "application/zip"
+BUNDLE_WAIT = 30.0  # seconds a request waits for the bundle being made before a 503 with Retry-After
+CONTEXT_FILE = "context.jsonld"
+_BUNDLE_LOCK = threading.Lock()
 
 
 class _Cache:
@@ -120,14 +135,14 @@ def serialize(graph: Graph, media_type: str, prefixes: dict[str, str]) -> bytes:
     return ox.serialize(ordered, format=OX_FORMATS[media_type], prefixes=prefixes)
 
 
-def _described(kind: str, build) -> Response:
+def _described(kind: str, build, variant=None) -> Response:
     chosen = _negotiate()
     if isinstance(chosen, Response):
         return chosen
     root = request.url_root.rstrip("/")
     base = state().config.base_iri
-    data = _cache().get((kind, root, chosen),
-                        lambda: serialize(build(root), chosen, description_prefixes(base)), host_keyed=True)
+    prefixes = {**description_prefixes(base), "spdx": str(SPDX)}
+    data = _cache().get((kind, root, chosen, variant), lambda: serialize(build(root), chosen, prefixes), host_keyed=True)
     return _body(data, chosen, {"Vary": "Accept"})
 
 
@@ -145,7 +160,15 @@ def service_description_response() -> Response:
 @bp.get("/.well-known/void")
 def dataset_description():
     s = state()
-    return _described("void", lambda root: void_description(s.store, s.manifest, s.config.base_iri, root))
+    files = download_facts()
+
+    def build(root: str) -> Graph:
+        g = void_description(s.store, s.manifest, s.config.base_iri, root)
+        add_download_facts(g, s.config.base_iri, root, files)
+        return g
+
+    # The bundle's size and checksum appear once it has been made: a new variant of the description.
+    return _described("void", build, variant=files[-1].sha256 if files and files[-1].bundle else None)
 
 
 @bp.get("/queries")
@@ -198,16 +221,102 @@ def graph_store_write():
     return _text(405, "405 Method Not Allowed: the graph store is read-only", READ_ONLY)
 
 
-def _download_bytes(name: str) -> bytes:
-    if name == "tipgraph.nq":  # the release's own dump, byte for byte
-        return (state().config.release / "dataset.nq").read_bytes()
-    return export(state().store, DOWNLOADS[name].export_format)
+def release() -> ReleaseInfo | None:
+    """The served release (from the store's ontology graph); None for a store that states none."""
+    def read():
+        try:
+            return release_info_from_store(state().store)
+        except ReleaseError:
+            return None
+
+    return _cache().get(("release",), read)
+
+
+def download_bytes(name: str) -> bytes:
+    """The bytes of ``/downloads/<name>`` for a name of ``DOWNLOADS``: exactly what ``tipgraph export
+    --format <format>`` writes for the served release (all four named graphs for N-Quads and TriG,
+    the default graph otherwise), made once per app."""
+    item = DOWNLOADS[name]
+    return _exported(item.export_format, "all" if item.whole else "default")
+
+
+def _bundle() -> BundleFile | None:
+    info = release()
+    if info is None:
+        return None
+    config = state().config
+    project = config.extra.get("project") or Project(queries=config.queries)
+    with _BUNDLE_LOCK:  # one BundleFile per app, so concurrent first requests share one run
+        return _cache().get(("bundle",), lambda: BundleFile(config.release, info.version, project))
+
+
+def _file_digest(path) -> tuple[int, str, bytes]:
+    """Size, SHA-256 and bytes of a file that never changes once written (the bundle), cached."""
+    stat = path.stat()
+
+    def read():
+        data = path.read_bytes()
+        return len(data), hashlib.sha256(data).hexdigest(), data
+
+    return _cache().get(("file", str(path), stat.st_mtime_ns, stat.st_size), read)
+
+
+def download_facts() -> list[FileFacts]:
+    """Name, media type, size and SHA-256 of every download; the bundle last, its size and checksum
+    only once it has been made (describing it never starts making it)."""
+    facts = []
+    for item in DOWNLOADS.values():
+        data = download_bytes(item.name)
+        facts.append(FileFacts(item.name, item.media_type, len(data), hashlib.sha256(data).hexdigest()))
+    bundle = _bundle()
+    if bundle is not None:
+        size = digest = None
+        if bundle.path.exists():
+            size, digest, _data = _file_digest(bundle.path)
+        facts.append(FileFacts(bundle.path.name, BUNDLE_MEDIA_TYPE, size, digest, bundle=True))
+    return facts
+
+
+def _versioned(name: str) -> str:
+    """The file name a download is saved under: ``tipgraph-<version>.<ext>``."""
+    info = release()
+    stem, _, ext = name.partition(".")
+    return f"{stem}-{info.version}.{ext}" if info else name
+
+
+def _download_headers(filename: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": DOWNLOAD_CACHING}
 
 
 @bp.get("/downloads/<name>")
 def download(name: str):
     item = DOWNLOADS.get(name)  # the allow-list: any other name, or a path, is not found
+    bundle = _bundle()
+    if item is None and bundle is not None and name == bundle.path.name:
+        return _bundle_download(bundle)
     if item is None:
-        return _text(404, f"404 Not Found: no download {name!r}; the downloads are " + ", ".join(DOWNLOADS))
-    data = _cache().get(("download", item.name), lambda: _download_bytes(item.name))
-    return _body(data, item.media_type, {"Content-Disposition": f'attachment; filename="{item.name}"'})
+        names = [*DOWNLOADS, *([bundle.path.name] if bundle else [])]
+        return _text(404, f"404 Not Found: no download {name!r}; the downloads are " + ", ".join(names))
+    return _body(download_bytes(item.name), item.media_type, _download_headers(_versioned(item.name)))
+
+
+def _bundle_download(bundle: BundleFile) -> Response:
+    try:
+        path = bundle.ready(wait=float(state().config.extra.get("bundle_wait", BUNDLE_WAIT)))
+    except BundlePending as error:
+        return _text(503, f"503 Service Unavailable: {error}", {"Retry-After": "10"})
+    except BundleFailed as error:
+        return _text(503, f"503 Service Unavailable: the bundle could not be made: {error}", {"Retry-After": "60"})
+    _size, _digest, data = _file_digest(path)
+    return _body(data, BUNDLE_MEDIA_TYPE, _download_headers(path.name))
+
+
+@bp.get("/context.jsonld")
+def jsonld_context():
+    """The JSON-LD @context the JSON-LD data is written with, as the bundle publishes it."""
+    config = state().config
+    path = (config.extra.get("project") or Project()).ontology.parent / CONTEXT_FILE
+    if not path.is_file():
+        return _text(404, "404 Not Found: this server has no JSON-LD context file")
+    _size, _digest, data = _file_digest(path)
+    return _body(data, "application/ld+json", {"Cache-Control": DOWNLOAD_CACHING})

@@ -22,10 +22,11 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS
 
 from ..examples import Example
 from ..namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, PREFIXES, TG
+from ..release import ReleaseError, release_info_from_store
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -193,7 +194,8 @@ def query_form(text: str) -> str:
 
 
 def service_description(endpoint: str, examples: list[Example], base_iri: str, *,
-                        void_url: str | None = None, queries_url: str | None = None) -> Graph:
+                        void_url: str | None = None, queries_url: str | None = None,
+                        federated: tuple[str, ...] | None = None) -> Graph:
     """A SPARQL 1.1 Service Description of the endpoint, with its example queries.
 
     The examples use the vocabulary of the SIB / UniProt ``sparql-examples`` collections: each is
@@ -208,22 +210,39 @@ def service_description(endpoint: str, examples: list[Example], base_iri: str, *
 
     ``void_url`` and ``queries_url`` (the server's /.well-known/void and /queries) add links to
     the dataset description and to each query's .rq file when given.
+
+    ``federated`` lists the endpoint IRIs SERVICE may name (``--federate``); when given, the service
+    has ``sd:feature sd:BasicFederatedQuery`` and a ``dcterms:relation`` to each, and its comment
+    names them. When None, they are read from the running app's settings, if there is one.
     """
+    if federated is None:
+        from flask import current_app, has_app_context
+
+        settings = current_app.extensions["tipgraph"].config if has_app_context() and "tipgraph" in current_app.extensions else None
+        federation = getattr(settings, "federation", None)
+        federated = tuple(e.iri for e in federation.endpoints) if federation is not None else ()
     nodes, g = _Nodes(base_iri), _new_graph(base_iri)
     service, dataset = nodes.service, nodes.sparql_dataset
     _add(g, service, (RDF.type, SD.Service), (SD.endpoint, URIRef(endpoint)),
          (RDFS.label, _en("tipgraph SPARQL endpoint")), (SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in RESULT_FORMATS:
         g.add((service, SD.resultFormat, FORMATS[fmt]))
-    # No sd:feature: SERVICE (sd:BasicFederatedQuery) is refused, and the default graph is not the
-    # union of the named graphs (so no sd:UnionDefaultGraph).
+    # The default graph is not the union of the named graphs (so no sd:UnionDefaultGraph); SERVICE
+    # (sd:BasicFederatedQuery) only to the allow-listed endpoints, if any.
+    if federated:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+        for iri in federated:
+            g.add((service, DCTERMS.relation, URIRef(iri)))
+        federation_note = ("Federated queries (SERVICE) are allowed only to " + ", ".join(f"<{i}>" for i in federated)
+                           + ", each request with a timeout and a row cap; SERVICE to any other endpoint is refused.")
+    else:
+        federation_note = "Federated queries (SERVICE) are refused."
     g.add((service, RDFS.comment, _en(
         "Read-only SPARQL 1.1 Query over the tipgraph knowledge graph of the 2012 report 'Promising "
         "Practices'. The default graph is the asserted facts merged with the facts OWL 2 RL reasoning "
         "inferred from them (both materialised; queries run under simple entailment). The named graphs "
         f"<{GRAPH_ASSERTED}>, <{GRAPH_INFERRED}>, <{GRAPH_ONTOLOGY}> and <{GRAPH_SHAPES}> can be "
-        "queried apart with GRAPH, e.g. to see what a query finds without reasoning. Federated "
-        "queries (SERVICE) are refused.")))
+        "queried apart with GRAPH, e.g. to see what a query finds without reasoning. " + federation_note)))
     g.add((service, SD.defaultDataset, dataset))
     if void_url:
         g.add((service, RDFS.seeAlso, URIRef(void_url)))
@@ -291,12 +310,14 @@ def property_partitions(store: ox.Store) -> list[tuple[str, int, int, int]]:
 
 
 def link_count(store: ox.Store, uri_space: str) -> int:
-    """skos:exactMatch links from the default graph into ``uri_space``."""
-    space = uri_space.replace("\\", "\\\\").replace('"', '\\"')
-    return _count(store, f"""
-        SELECT (COUNT(*) AS ?n) WHERE {{
-          ?s <{SKOS.exactMatch}> ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{space}"))
-        }}""")
+    """skos:exactMatch links from the default graph into ``uri_space``, counted by
+    ``links.link_counts``: the very figure ``tipgraph links`` reports, so the two cannot differ."""
+    from ..links import LINKED_SCHEMES, link_counts
+
+    for scheme in LINKED_SCHEMES:
+        if scheme.iri_prefix == uri_space:
+            return link_counts(store)[scheme.key]
+    raise ValueError(f"no link scheme has the namespace {uri_space}")
 
 
 def _add_statistics(g: Graph, node: URIRef, stats: dict[str, int]) -> None:
@@ -323,9 +344,22 @@ def void_description(store: ox.Store, manifest: dict, base_iri: str, server_root
          (DCTERMS.publisher, nodes.agent), (DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/en")),
          (DCAT.landingPage, URIRef(server_root + "/")), (VOID.uriSpace, Literal(base_iri)))
     _add(g, nodes.agent, (RDF.type, FOAF.Agent), (FOAF.name, Literal("The tipgraph project")))
+    # The release the store was built from (from its ontology graph), and dcat:hasVersion to the
+    # release's own IRI. A store built before releases were versioned gets neither.
+    try:
+        release = release_info_from_store(store)
+    except ReleaseError:
+        release = None
+    if release:
+        # DCAT 3's versioning terms; rdflib's DCAT namespace predates them.
+        dcat_version, dcat_has_version = URIRef(str(DCAT) + "version"), URIRef(str(DCAT) + "hasVersion")
+        _add(g, ds, (dcat_version, Literal(release.version)), (OWL.versionInfo, Literal(release.version)),
+             (DCTERMS.issued, Literal(release.date, datatype=XSD.date)), (dcat_has_version, URIRef(release.dataset_iri)))
+        _add(g, URIRef(release.dataset_iri), (RDF.type, DCAT.Dataset), (dcat_version, Literal(release.version)),
+             (DCTERMS.issued, Literal(release.date, datatype=XSD.date)), (DCTERMS.isVersionOf, ds))
     if built := manifest.get("built"):
-        for prop in (DCTERMS.issued, DCTERMS.modified):
-            g.add((ds, prop, Literal(built, datatype=XSD.dateTime)))
+        # The build time is when this copy was made; the release date (dcterms:issued) is fixed.
+        g.add((ds, DCTERMS.modified, Literal(built, datatype=XSD.dateTime)))
     for keyword in ("human trafficking", "anti-trafficking programmes", "promising practices", "linked data"):
         g.add((ds, DCAT.keyword, _en(keyword)))
     for vocabulary in VOCABULARIES:
@@ -362,6 +396,50 @@ def _add_access(g: Graph, nodes: _Nodes, server_root: str) -> None:
              (DCTERMS.license, CC0))
 
 
+# --- Download sizes and checksums (added by the web layer, which has the bytes) -------------------
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+BAGIT = URIRef("https://www.rfc-editor.org/info/rfc8493")  # RFC 8493, The BagIt File Packaging Format
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """One downloadable file as served: its name under /downloads/ and, once known, its bytes' size
+    and SHA-256 (hex). ``bundle`` marks the release bundle (a BagIt bag in a zip)."""
+
+    name: str
+    media_type: str
+    byte_size: int | None = None
+    sha256: str | None = None
+    bundle: bool = False
+
+
+def add_download_facts(g: Graph, base_iri: str, server_root: str, files: list[FileFacts]) -> None:
+    """Add each file to a ``void_description`` graph as a dcat:Distribution of the dataset, with
+    dcat:downloadURL and dcat:mediaType, and, when known, dcat:byteSize and an spdx:checksum
+    (spdx:algorithm_sha256, spdx:checksumValue). The exports' distributions are those
+    ``_add_access`` made; the bundle's is added here. Adds to ``g`` (a graph this module built)."""
+    nodes = _Nodes(base_iri)
+    server_root = server_root.rstrip("/")
+    for f in files:
+        url, node = URIRef(f"{server_root}/downloads/{f.name}"), nodes("distribution", f.name)
+        _add(g, nodes.dataset, (DCAT.distribution, node), (VOID.dataDump, url))
+        _add(g, node, (RDF.type, DCAT.Distribution), (DCAT.downloadURL, url), (DCAT.accessURL, url),
+             (DCAT.mediaType, IANA[f.media_type]), (DCTERMS.license, CC0))
+        if f.bundle:
+            _add(g, node, (DCTERMS.title, Literal(f.name)), (DCAT.packageFormat, IANA[f.media_type]),
+                 (DCTERMS.conformsTo, BAGIT), (DCTERMS.description, _en(
+                     "The release bundle: a BagIt bag (zipped) with the data as Turtle, N-Quads and JSON-LD, the "
+                     "ontology and shapes, the validation report, a README and the release's metadata, with checksums.")))
+        if f.byte_size is not None:
+            g.add((node, DCAT.byteSize, Literal(str(f.byte_size), datatype=XSD.nonNegativeInteger)))
+        if f.sha256 is not None:
+            checksum = nodes("distribution", f.name, "sha256")
+            _add(g, node, (SPDX.checksum, checksum))
+            _add(g, checksum, (RDF.type, SPDX.Checksum), (SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+                 (SPDX.checksumValue, Literal(f.sha256, datatype=XSD.hexBinary)))
+
+
 def _add_subsets(g: Graph, nodes: _Nodes, store: ox.Store, server_root: str) -> None:
     for key, (name, _label, _comment) in NAMED_GRAPHS.items():
         node = nodes.graph(key)
@@ -384,13 +462,16 @@ def _add_partitions(g: Graph, nodes: _Nodes, store: ox.Store) -> None:
 
 
 def _add_linksets(g: Graph, nodes: _Nodes, store: ox.Store) -> None:
+    from ..links import link_counts
+
     ds = nodes.dataset
+    counts = link_counts(store)  # the same figures as `tipgraph links`, keyed like LINK_TARGETS
     for target in LINK_TARGETS:
         linkset, other = nodes("linkset", target.key), URIRef(f"{nodes.base}dataset/{target.key}")
         g.add((ds, VOID.subset, linkset))
         _add(g, linkset, (RDF.type, VOID.Linkset), (RDFS.label, _en(f"Links to {target.title}")),
              (VOID.linkPredicate, SKOS.exactMatch), (VOID.subjectsTarget, ds), (VOID.objectsTarget, other),
-             (VOID.triples, _integer(link_count(store, target.uri_space))))
+             (VOID.triples, _integer(counts[target.key])))
         _add(g, other, (RDF.type, VOID.Dataset), (DCTERMS.title, Literal(target.title)),
              (FOAF.homepage, URIRef(target.homepage)), (VOID.uriSpace, Literal(target.uri_space)))
 

@@ -8,8 +8,13 @@ the background; the caller gets ``QueryTimeout``. While every worker is busy, up
 ``ServerBusy`` at once. A worker that dies (a crash in the engine) is replaced as well.
 
 Workers are started with the ``spawn`` method, so they share nothing with a threaded WSGI
-process, and they refuse outgoing network connections through an audit hook: federation is
-rejected before a query gets here, and this is the second line.
+process, and they refuse outgoing network connections through an audit hook: the embedded store's
+workers may reach nothing, a remote store's workers only its query endpoint (``remote.network_guard``),
+and with federation on, also the allow-listed endpoints' URLs (``remote.url_guard``). SERVICE to
+anything else is rejected before a query gets here; the hook is the second line. With federation
+on, a worker evaluates each SERVICE call itself (``federation.rewrite`` with
+``federation_http.fetch``) before the engine sees the query; a failed call gives
+``FederationFailed`` with its HTTP status (502, or 504 for the federation timeout).
 
 This module knows nothing of HTTP; ``sparql`` maps its outcomes to status codes.
 """
@@ -37,6 +42,14 @@ class ServerBusy(Exception):
     """Every worker is busy and the waiting line is full."""
 
 
+class FederationFailed(Exception):
+    """A federated (SERVICE) request failed; ``status`` is 502 or 504 (its timeout)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 class QueryFailed(ValueError):
     """The query could not be parsed or evaluated; ``syntax`` tells which."""
 
@@ -59,15 +72,44 @@ def _refuse_network(event: str, _args) -> None:
         raise PermissionError(f"network access ({event}) is not allowed in a query worker")
 
 
-def _serve(conn, store_path: str, remote=None) -> None:  # runs in the worker process
+def _federated(job: Job, federation) -> Job:
+    """``job`` with its SERVICE calls answered (see ``federation``); unchanged without federation."""
+    if federation is None:
+        return job
+    from dataclasses import replace
+
+    from .federation import rewrite
+    from .federation_http import fetch
+
+    return replace(job, query=rewrite(job.query, federation, lambda endpoint, query: fetch(endpoint, query, federation)))
+
+
+def _outcome(error: Exception):
+    """The message a worker sends for a federation failure or refusal, or None for other errors."""
+    from .federation import FederationError
+    from .gate import QueryRejected
+
+    if isinstance(error, FederationError):
+        return ("federation", (error.status, error.message))
+    if isinstance(error, QueryRejected):
+        return ("syntax", error.message)
+    return None
+
+
+def _serve(conn, store_path: str, remote=None, federation=None) -> None:  # runs in the worker process
     import pyoxigraph as ox
 
     from .results import serialise
 
     if remote is not None:
-        _serve_remote(conn, remote)
+        _serve_remote(conn, remote, federation)
         return
-    sys.addaudithook(_refuse_network)
+    if federation is None:
+        sys.addaudithook(_refuse_network)
+    else:
+        from ..remote import url_guard
+
+        sys.addaudithook(url_guard(federation.urls))
     store = ox.Store.read_only(store_path)
     conn.send(("ready", None))
     while True:
@@ -76,6 +118,7 @@ def _serve(conn, store_path: str, remote=None) -> None:  # runs in the worker pr
         except (EOFError, OSError):
             return
         try:
+            job = _federated(job, federation)
             results = store.query(
                 job.query,
                 default_graph=[ox.NamedNode(g) for g in job.default_graphs],
@@ -85,14 +128,17 @@ def _serve(conn, store_path: str, remote=None) -> None:  # runs in the worker pr
         except SyntaxError as error:
             conn.send(("syntax", str(error)))
         except Exception as error:  # an evaluation error is the query's fault, reported to its sender
-            conn.send(("error", str(error)))
+            conn.send(_outcome(error) or ("error", str(error)))
 
 
-def _serve_remote(conn, remote) -> None:  # runs in the worker process
-    """Answer through a remote SPARQL server: only ``remote.query_url`` is ever contacted, so the
-    network audit hook is not installed here; killing this process still stops the request."""
-    from ..remote import RemoteQueryError, RemoteStoreError, run_remote
+def _serve_remote(conn, remote, federation=None) -> None:  # runs in the worker process
+    """Answer through a remote SPARQL server: only ``remote.query_url`` (and the federated
+    endpoints) may be contacted, which the audit hook enforces; killing this process still stops
+    the request. SERVICE calls are answered here, never passed on: the remote server would
+    evaluate them itself, without our allow-list and bounds."""
+    from ..remote import RemoteQueryError, RemoteStoreError, network_guard, run_remote
 
+    sys.addaudithook(network_guard(remote, federation.urls if federation is not None else ()))
     conn.send(("ready", None))
     while True:
         try:
@@ -100,19 +146,20 @@ def _serve_remote(conn, remote) -> None:  # runs in the worker process
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", run_remote(remote, job)))
+            conn.send(("ok", run_remote(remote, _federated(job, federation))))
         except RemoteQueryError as error:
             conn.send(("syntax" if getattr(error, "status", None) == 400 else "error", str(error)))
         except RemoteStoreError as error:
             conn.send(("error", str(error)))
         except Exception as error:  # a malformed answer from the remote server
-            conn.send(("error", f"the remote store's answer could not be read: {error}"))
+            conn.send(_outcome(error) or ("error", f"the remote store's answer could not be read: {error}"))
 
 
 class _Worker:
-    def __init__(self, context, store_path: Path, remote=None):
+    def __init__(self, context, store_path: Path, remote=None, federation=None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, str(store_path), remote), daemon=True, name="tipgraph-query")
+        self.process = context.Process(target=_serve, args=(child, str(store_path), remote, federation), daemon=True,
+                                       name="tipgraph-query")
         self.process.start()
         child.close()
         if not self.conn.poll(READY_TIMEOUT) or self.conn.recv()[0] != "ready":
@@ -126,8 +173,9 @@ class _Worker:
 
 
 class Executor:
-    def __init__(self, store_path: Path, *, workers: int = 2, timeout: float = 10.0, max_waiting: int = 64, remote=None):
-        self.store_path, self.timeout, self.remote = Path(store_path), timeout, remote
+    def __init__(self, store_path: Path, *, workers: int = 2, timeout: float = 10.0, max_waiting: int = 64, remote=None,
+                 federation=None):
+        self.store_path, self.timeout, self.remote, self.federation = Path(store_path), timeout, remote, federation
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._slots = threading.BoundedSemaphore(workers + max_waiting)
@@ -144,7 +192,7 @@ class Executor:
             raise RuntimeError("query workers failed to start")
 
     def _add_worker(self) -> None:
-        worker = _Worker(self._context, self.store_path, self.remote)
+        worker = _Worker(self._context, self.store_path, self.remote, self.federation)
         with self._lock:
             if self._closed:
                 worker.kill()
@@ -182,6 +230,8 @@ class Executor:
             status, payload = message
             if status == "ok":
                 return payload
+            if status == "federation":
+                raise FederationFailed(payload[1], payload[0])
             raise QueryFailed(payload, syntax=status == "syntax")
         finally:
             self._slots.release()

@@ -10,7 +10,8 @@ line and column (1-based). The checks, in order:
 4. an ``<...>`` whose reading is ambiguous in a way that could hide code (see below) -> 400;
 5. brackets nested more than ``max_nesting`` deep -> 400 (pyoxigraph's parser recurses on them and
    kills the process at a few thousand levels, so this check is what keeps it alive);
-6. SERVICE, dataset clauses (FROM, FROM NAMED) and SPARQL Update keywords -> 400;
+6. SERVICE, dataset clauses (FROM, FROM NAMED) and SPARQL Update keywords -> 400 (with a
+   federation allow-list, ``SERVICE [SILENT] <allowed IRI> { ... }`` passes: see ``federation``);
 7. integers of more than 18 digits, and LIMIT or OFFSET above 10**9 -> 400;
 8. no query form -> 400.
 
@@ -117,8 +118,11 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _GLUED_LIMIT = re.compile("(LIMIT|OFFSET)([0-9]+)", re.IGNORECASE | re.ASCII)
 
 
-def check_query(text: str, *, max_length: int = 20_000, max_nesting: int = 128) -> Checked:
+def check_query(text: str, *, max_length: int = 20_000, max_nesting: int = 128, federation=None) -> Checked:
     """Check ``text`` and return its query form, or raise ``QueryRejected``.
+
+    ``federation`` (a ``federation.Federation``) lets ``SERVICE [SILENT] <iri> { ... }`` through for
+    the IRIs on its allow-list, and only in that exact shape (``federation.find_calls``).
 
     >>> check_query("PREFIX ex: <http://example.org/> ASK { ex:a ?p ?o }")
     Checked(form='ASK')
@@ -139,7 +143,12 @@ def check_query(text: str, *, max_length: int = 20_000, max_nesting: int = 128) 
     if lexer.ambiguity is not None:
         raise QueryRejected(400, lexer.ambiguity)
     _check_nesting(text, tokens, max_nesting)
-    _check_keywords(text, tokens)
+    allowed: frozenset[int] = frozenset()
+    if federation is not None and federation.endpoints:
+        from .federation import find_calls  # imported here: federation reads this module's tokens
+
+        allowed = frozenset(call.start for call in find_calls(text, tokens, federation, lexer=lexer))
+    _check_keywords(text, tokens, allowed)
     _check_numbers(text, tokens)
     return Checked(_form(text, tokens))
 
@@ -371,10 +380,11 @@ def _check_nesting(text: str, tokens: list[Token], max_nesting: int) -> None:
                 depth = max(depth, code)
 
 
-def _check_keywords(text: str, tokens: list[Token]) -> None:
+def _check_keywords(text: str, tokens: list[Token], allowed: frozenset[int] = frozenset()) -> None:
     for token in tokens:
         if token.kind in (WORD, PNAME):
-            _refuse_hidden_keyword(text, token)
+            if token.start not in allowed:  # SERVICE calls already checked against the allow-list
+                _refuse_hidden_keyword(text, token)
             word = text[token.start:token.end]
             if token.kind == WORD and word.isascii() and word.upper() in UPDATE_KEYWORDS:
                 raise QueryRejected(400, f"this endpoint is read-only: SPARQL Update ({word.upper()}) is not "

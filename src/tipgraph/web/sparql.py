@@ -7,9 +7,10 @@ default graph is asserted + inferred facts and GRAPH reaches all four. ``format`
 csv, tsv, ttl, nt, jsonld, rdfxml, trig, nq, or a media type) overrides the Accept header.
 
 Order of checks, so that nothing untrusted reaches the engine unchecked: protocol shape (one
-query, no update, a query media type) -> the query gate (length, nesting depth, SERVICE, FROM,
-updates, absurd numbers) -> content negotiation (406) -> the dataset -> a worker process with a
-hard timeout. Answers carry ``X-Result-Rows``, ``X-Result-Limit`` and ``X-Result-Truncated`` (true
+query, no update, a query media type) -> the query gate (length, nesting depth, SERVICE unless to an
+allow-listed endpoint, FROM, updates, absurd numbers) -> content negotiation (406) -> the dataset ->
+a worker process with a hard timeout (which answers allowed SERVICE calls itself; their failures
+are 502, or 504 at the federation timeout). Answers carry ``X-Result-Rows``, ``X-Result-Limit`` and ``X-Result-Truncated`` (true
 when rows beyond the limit were cut). Errors are text/plain with a short reason; 503 answers
 (timeout, busy) carry ``Retry-After``.
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, redirect, request
 
 from ..namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
-from .executor import Job, QueryFailed, QueryTimeout, ServerBusy
+from .executor import FederationFailed, Job, QueryFailed, QueryTimeout, ServerBusy
 from .gate import QueryRejected, check_query
 from .negotiation import choose_for_form, prefers_html
 from .state import state
@@ -116,6 +117,23 @@ def endpoint():
         return _error(status, error.message)
 
 
+def run_job(job: Job):
+    """Run a gated query on the worker pool; its failures become ``ProtocolError`` (400 or 503).
+    Shared with the citation page, so both answer from the same guarded path."""
+    try:
+        return state().executor.run(job)
+    except QueryTimeout as error:
+        raise ProtocolError(503, f"query timed out: {error}", {"Retry-After": "5"}) from None
+    except ServerBusy as error:
+        raise ProtocolError(503, f"server busy: {error}", {"Retry-After": "2"}) from None
+    except FederationFailed as error:
+        raise ProtocolError(error.status, f"federated query failed: {error}") from None
+    except QueryFailed as error:
+        if error.syntax:
+            raise ProtocolError(400, f"syntax error: {error}") from None
+        raise ProtocolError(400, f"the query could not be evaluated: {error}") from None
+
+
 def answer() -> Response:
     config = state().config
     parsed = parse_request()
@@ -127,7 +145,8 @@ def answer() -> Response:
 
             return service_description_response()
         raise ProtocolError(400, "missing query: give the query parameter (GET or form POST) or POST application/sparql-query")
-    checked = check_query(parsed.query, max_length=config.max_query_length, max_nesting=config.max_nesting)
+    checked = check_query(parsed.query, max_length=config.max_query_length, max_nesting=config.max_nesting,
+                          federation=config.federation)
     accept = request.headers.get("Accept")
     choices = {choose_for_form(checked.form, accept, f) for f in parsed.formats or (None,)}
     if len(choices) > 1 and None not in choices:
@@ -143,16 +162,7 @@ def answer() -> Response:
         named_graphs=_graphs(parsed.named_graphs, "named-graph-uri") or None,
         max_rows=config.max_rows,
     )
-    try:
-        result = state().executor.run(job)
-    except QueryTimeout as error:
-        raise ProtocolError(503, f"query timed out: {error}", {"Retry-After": "5"}) from None
-    except ServerBusy as error:
-        raise ProtocolError(503, f"server busy: {error}", {"Retry-After": "2"}) from None
-    except QueryFailed as error:
-        if error.syntax:
-            raise ProtocolError(400, f"syntax error: {error}") from None
-        raise ProtocolError(400, f"the query could not be evaluated: {error}") from None
+    result = run_job(job)
     return Response(result.body, content_type=result.content_type, headers={
         "Vary": "Accept",
         "X-Result-Rows": str(result.rows),

@@ -31,7 +31,7 @@ class State:
 
                     c = self.config
                     self._executor = Executor(c.store, workers=c.workers, timeout=c.query_timeout, max_waiting=c.max_waiting,
-                                              remote=c.remote)
+                                              remote=c.remote, federation=c.federation)
         return self._executor
 
     def close(self) -> None:

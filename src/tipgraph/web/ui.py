@@ -1,7 +1,8 @@
 """The browser query page: an editor with SPARQL highlighting, example picker, results and labels.
 
 ``GET /query`` renders ``query.html``; ``GET /query?query=...`` (the shareable link) puts that
-query in the editor, and ``&run=1`` also runs it once the page has loaded. All behaviour lives in
+query in the editor, and ``&run=1`` also runs it once the page has loaded. The "Cite" link leads
+to ``/cite?query=...`` (``cite``), which runs the query and makes its citable permalink. All behaviour lives in
 ``static/query.js`` (no inline script: the app's Content-Security-Policy forbids it); the query
 text reaches the page only as the autoescaped body of the editor's ``<textarea>``. ``GET /``
 redirects here.
@@ -49,6 +50,7 @@ def query_page():
         query=text,
         run=run,
         permalink=url_for("ui.query_page", query=text, run=1),
+        cite=url_for("cite.cite", query=text),
         downloads=[(name, label, "/sparql?" + urlencode({"query": text, "format": name}))
                    for name, label in DOWNLOADS],
         base_iri=s.config.base_iri,

@@ -143,6 +143,7 @@
     const endpoint = app.dataset.endpoint || "/sparql";
     const examplesUrl = app.dataset.examples || "/queries";
     const pageUrl = app.dataset.page || "/query";
+    const citeUrl = app.dataset.cite || "/cite";
     const base = app.dataset.base || "https://w3id.org/tipgraph/";
 
     const form = document.getElementById("query-form");
@@ -154,6 +155,7 @@
     const question = document.getElementById("example-question");
     const description = document.getElementById("example-description");
     const permalink = document.getElementById("permalink");
+    const citeLink = document.getElementById("cite");
     const copyButton = document.getElementById("copy-link");
     const status = document.getElementById("status");
     const notice = document.getElementById("notice");
@@ -232,6 +234,7 @@
     function updateLinks() {
       const query = textarea.value;
       permalink.href = permalinkFor(query);
+      if (citeLink) citeLink.href = `${citeUrl}?${new URLSearchParams({ query })}`;
       for (const [format, link] of downloads) {
         if (link) link.href = `${endpoint}?${new URLSearchParams({ query, format })}`;
       }
