@@ -153,3 +153,20 @@ def test_a_second_good_build_replaces_the_first_and_keeps_one_before(good_build)
     result = build(Project().with_(data=data, build=build_dir))
     assert result.release != first and stores.current_release(build_dir) == result.release
     assert first.exists()
+
+
+def test_m49_regions_the_data_name_are_described(tmp_path):
+    """A known M49 region named only in the data (as subject or object) gets its chain; an unknown
+    code is left alone."""
+    from tipgraph.build import check
+
+    contribution = tmp_path / "regions.ttl"
+    contribution.write_text(PREFIXES + """
+ex:a rdfs:seeAlso place:m49-057 , place:m49-999 .
+place:m49-061 rdfs:comment "named as a subject only" .
+""", encoding="utf-8")
+    store = check(Project(), [contribution]).store
+    typed = {row["r"].value.rsplit("-", 1)[1] for row in store.query(
+        "SELECT ?r WHERE { GRAPH ?g { ?r a <https://w3id.org/tipgraph/ontology#M49Region> } }")}
+    assert {"057", "061", "009"} <= typed
+    assert "999" not in typed

@@ -31,7 +31,7 @@ from rdflib.namespace import DCTERMS, RDF
 from . import countries
 from .assemble import COUNTRY_CODES, REPORT_FILE, data_files
 from .loader import DataFileError, parse_turtle
-from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, PLACE, TG, compact_iri
+from .namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, TG, compact_iri
 from .project import Project
 from .report import ReportFormatError, parse_report
 from .report_graph import Lookups, UnknownNameError, report_graph
@@ -52,7 +52,9 @@ WHERE {
   UNION { ?w a tg:CitedWork ; dcterms:title ?title }
 }"""
 COUNTRY_QUERY = "SELECT ?c ?code WHERE { ?c <https://w3id.org/tipgraph/ontology#iso3166Alpha2> ?code }"
-REGION_QUERY = """SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } FILTER(isIRI(?x) && STRSTARTS(STR(?x), "%s")) }"""
+# The M49 region IRIs (of the codes the table knows: ``countries.enrich`` leaves others alone) that
+# the data use as a subject or object: index lookups per known region, not a scan of every term.
+REGION_QUERY = "SELECT ?x WHERE { VALUES ?x { %s } FILTER(EXISTS { ?x ?p ?o } || EXISTS { ?s ?p ?x }) }"
 
 
 @dataclass
@@ -144,7 +146,8 @@ def _country_triples(store: ox.Store, data_dir: Path) -> Graph:
     used = Graph()
     for row in store.query(COUNTRY_QUERY, default_graph=[ASSERTED]):
         used.add((URIRef(row["c"].value), TG.iso3166Alpha2, Literal(row["code"].value)))
-    for row in store.query(REGION_QUERY % PLACE["m49-"], default_graph=[ASSERTED]):
+    regions = " ".join(countries.region_iri(code).n3() for code in sorted(countries.region_index(table)))
+    for row in store.query(REGION_QUERY % regions, default_graph=[ASSERTED]) if regions else ():
         used.add((URIRef(row["x"].value), RDF.type, TG.Place))
     enrichment = countries.enrich(used, table)
     enrichment.add((countries.SOURCE, DCTERMS.source, URIRef("https://github.com/datasets/country-codes")))

@@ -5,7 +5,8 @@ A build folder holds releases and a ``current`` link to the one in use::
     build/current -> releases/<id>/
     build/releases/<id>/store/          the pyoxigraph (RocksDB) store, one named graph each for
                                         asserted facts, inferred facts, the ontology and the shapes
-    build/releases/<id>/dataset.nq      every quad, sorted: the full dump
+    build/releases/<id>/dataset.nq      every quad, sorted: the full dump (blank-node labels
+                                        as the store made them; see export.py for canonical)
     build/releases/<id>/build.json      what was built, from which inputs, with counts
 
 A new release is written beside the old one and ``current`` is switched to it with one atomic
@@ -36,6 +37,7 @@ GRAPH_SELECTIONS = {
     "all": (GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES),
 }
 KEEP_RELEASES = 2  # the current one and the one before it
+SORT_BUFFER = "512M"  # memory for ``sort`` when writing the dump
 
 
 class NoBuildError(FileNotFoundError):
@@ -61,7 +63,9 @@ def open_store(path: Path) -> ox.Store:
 
 
 def sorted_nquads(store: ox.Store) -> bytes:
-    """Every quad of the store as N-Quads, one per line, sorted: the same bytes for the same data."""
+    """Every quad of the store as N-Quads, one per line, sorted. The same data give the same bytes
+    except for blank-node labels (the ontology's and the shapes' lists and restrictions), which the
+    store makes up afresh on every load; ``export`` relabels them canonically (RDFC-1.0)."""
     lines = store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
     return ("\n".join(sorted(set(lines))) + "\n").encode("utf-8")
 
@@ -73,7 +77,9 @@ def write_sorted_nquads(store: ox.Store, path: Path) -> None:
     unsorted = path.with_name(path.name + ".unsorted")
     try:
         store.dump(str(unsorted), format=ox.RdfFormat.N_QUADS)
-        subprocess.run(["sort", "-u", "-S", "25%", "-T", str(path.parent), "-o", str(path), str(unsorted)],
+        # A fixed buffer: with more input than that, sort merges runs from temporary files (in the
+        # release folder), so its memory stays flat however big the dump (a share of RAM did not).
+        subprocess.run(["sort", "-u", "-S", SORT_BUFFER, "-T", str(path.parent), "-o", str(path), str(unsorted)],
                        check=True, env={**os.environ, "LC_ALL": "C"})
     finally:
         unsorted.unlink(missing_ok=True)
