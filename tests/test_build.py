@@ -8,6 +8,8 @@ must fail the same way without writing anything.
 from __future__ import annotations
 
 import json
+import os
+import time
 import shutil
 from pathlib import Path
 
@@ -170,3 +172,54 @@ place:m49-061 rdfs:comment "named as a subject only" .
         "SELECT ?r WHERE { GRAPH ?g { ?r a <https://w3id.org/tipgraph/ontology#M49Region> } }")}
     assert {"057", "061", "009"} <= typed
     assert "999" not in typed
+
+
+# --- is_up_to_date: unchanged inputs are known by their stat, changed ones by their hash ---------------
+
+def _copy_and_build(tmp_path, age_s: float) -> Project:
+    """A build of a copy of the data whose files were last changed ``age_s`` seconds ago."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    when = time.time_ns() - int(age_s * 1e9)
+    for path in data.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(when, when))
+    project = Project().with_(data=data, build=tmp_path / "build")
+    build(project)
+    return project
+
+
+def test_unchanged_inputs_are_not_read_again(tmp_path, monkeypatch):
+    project = _copy_and_build(tmp_path, age_s=3600)
+    import tipgraph.build as building
+
+    monkeypatch.setattr(building, "_sha256", lambda path: pytest.fail(f"{path} was read again"))
+    assert is_up_to_date(project)
+
+
+def test_touched_edited_added_and_removed_inputs(tmp_path):
+    project = _copy_and_build(tmp_path, age_s=3600)
+    slips = project.data / "curated" / "slips.ttl"
+    os.utime(slips)  # a new mtime, the same bytes: hashed, and still the same
+    assert is_up_to_date(project)
+    extra = project.data / "curated" / "extra.ttl"
+    extra.write_text("# nothing yet\n", encoding="utf-8")
+    assert not is_up_to_date(project)
+    extra.unlink()
+    assert is_up_to_date(project)
+    slips.write_text(slips.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert not is_up_to_date(project)
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen_when_racy(tmp_path):
+    """Files changed just before the build (within RACY_NS of hashing) are always hashed again, so an
+    edit in the same clock tick that keeps the size and the mtime is still caught."""
+    project = _copy_and_build(tmp_path, age_s=0)
+    slips = project.data / "curated" / "slips.ttl"
+    before = slips.stat()
+    text = slips.read_bytes()
+    index = text.index(b"Slip")
+    slips.write_bytes(text[:index] + b"slip" + text[index + 4:])
+    os.utime(slips, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert slips.stat().st_size == before.st_size
+    assert not is_up_to_date(project)
