@@ -67,6 +67,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from tipgraph.web.liveserver import descendants, rss_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_QUERIES = Path(__file__).resolve().parent / "queries"
 SHAPES = ("join", "rollup", "aggregate", "text", "lookup")
@@ -425,30 +427,6 @@ def wait_ready(endpoint: Endpoint, process_alive, limit: float) -> float:
     finally:
         client.close()
     raise RuntimeError(f"{endpoint.name} did not answer within {limit:.0f} s")
-
-
-def rss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
-
-
-def descendants(pid: int) -> list[int]:
-    found, frontier = [], [pid]
-    while frontier:
-        current = frontier.pop()
-        found.append(current)
-        try:
-            frontier += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
-        except OSError:
-            pass
-    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,27 +42,10 @@ class LiveServer:
 
     def pids(self) -> list[int]:
         """The server's process and all its descendants (gunicorn worker, query workers)."""
-        found, frontier = [], [self.process.pid]
-        while frontier:
-            pid = frontier.pop()
-            found.append(pid)
-            try:
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            except OSError:
-                children = []
-            frontier += [int(c) for c in children]
-        return found
+        return descendants(self.process.pid)
 
     def rss_mb(self) -> float:
-        total = 0
-        for pid in self.pids():
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            except OSError:
-                pass
-        return total / 1024
+        return rss_mb(self.pids())
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -74,3 +57,29 @@ class LiveServer:
                 self.process.wait()
         for stream in (self.process.stdout, self.process.stderr):
             stream.close()
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it, from /proc (Linux)."""
+    found, frontier = [], [pid]
+    while frontier:
+        current = frontier.pop()
+        found.append(current)
+        try:
+            frontier += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of these processes together, in MB; a process gone meanwhile counts 0."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
